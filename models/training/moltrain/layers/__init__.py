@@ -1,0 +1,1 @@
+"""MOL building blocks, one module per stage; attribute names follow the official state_dict."""
