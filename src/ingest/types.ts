@@ -38,4 +38,6 @@ export interface FrameSource {
   readonly info: SourceInfo;
   start(onFrame: (frame: Frame) => Promise<void> | void): Promise<void>;
   stop(): void;
+  /** Frames per second the source delivers right now (camera, demo: measured), if it can tell. */
+  measuredFps?(): number;
 }

@@ -1,0 +1,39 @@
+import type { StateCreator } from 'zustand';
+import type { StageTimings } from '../pipeline/types';
+import type { AppState } from './store';
+
+export type GpuStatus = 'unknown' | 'webgpu' | 'fallback' | 'lost';
+
+/**
+ * What the status bar shows. Updated at a few Hz by the app controller from the frame bus, never per frame,
+ * so React re-renders stay cheap.
+ */
+export interface StatsSlice {
+  fpsIn: number;
+  fpsProcessed: number;
+  stageMs: StageTimings;
+  faceFound: boolean;
+  faceCount: number;
+  framesProcessed: number;
+  backend: string;
+  /** Why the preferred (WebGPU) backend is not used, or null. */
+  fallbackReason: string | null;
+  gpuStatus: GpuStatus;
+  setStats(stats: Pick<StatsSlice, 'fpsIn' | 'fpsProcessed' | 'stageMs' | 'faceFound' | 'faceCount' | 'framesProcessed'>): void;
+  setBackend(backend: string, fallbackReason: string | null): void;
+  setGpuStatus(status: GpuStatus): void;
+  resetStats(): void;
+}
+
+const EMPTY_STATS = { fpsIn: 0, fpsProcessed: 0, stageMs: {}, faceFound: false, faceCount: 0, framesProcessed: 0 };
+
+export const createStatsSlice: StateCreator<AppState, [], [], StatsSlice> = (set) => ({
+  ...EMPTY_STATS,
+  backend: 'none',
+  fallbackReason: null,
+  gpuStatus: 'unknown',
+  setStats: (stats) => set(stats),
+  setBackend: (backend, fallbackReason) => set({ backend, fallbackReason, gpuStatus: backend === 'webgpu' ? 'webgpu' : 'fallback' }),
+  setGpuStatus: (gpuStatus) => set({ gpuStatus }),
+  resetStats: () => set(EMPTY_STATS),
+});

@@ -1,0 +1,25 @@
+/**
+ * The one app store, combined from typed slices (zustand slices pattern). It holds low-frequency state only:
+ * per-frame results (landmarks, crops) travel over the frame bus (src/app/frame-bus.ts), never through here.
+ */
+import { create } from 'zustand';
+import { createSourceSlice, type SourceSlice } from './source-slice';
+import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import { createStatsSlice, type StatsSlice } from './stats-slice';
+import { createProblemSlice, type ProblemSlice } from './problem-slice';
+
+export type AppState = SourceSlice & SettingsSlice & StatsSlice & ProblemSlice;
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createSourceSlice(...a),
+  ...createSettingsSlice(...a),
+  ...createStatsSlice(...a),
+  ...createProblemSlice(...a),
+}));
+
+const INITIAL_STATE = useAppStore.getState();
+
+/** Restores the initial state (tests, and a full app restart). */
+export function resetAppStore(): void {
+  useAppStore.setState(INITIAL_STATE, true);
+}
