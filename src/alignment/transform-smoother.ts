@@ -1,0 +1,40 @@
+/**
+ * Smooths the alignment transform over time. Each similarity parameter gets a One-Euro filter, working in
+ * crop-pixel units (angle and log-scale times the crop half-width, the centre times the scale) so one set of
+ * constants means "pixels of motion in the crop" for every parameter. Reset on face loss or re-detection.
+ */
+import { CROP_SIZE, type SimilarityParams } from './mol-align';
+import { OneEuroFilter, type OneEuroParams } from './one-euro';
+
+export const DEFAULT_SMOOTHING: OneEuroParams = { minCutoff: 0.3, beta: 0.02, dCutoff: 1 };
+
+const HALF = CROP_SIZE / 2;
+
+export class TransformSmoother {
+  private readonly angle: OneEuroFilter;
+  private readonly logScale: OneEuroFilter;
+  private readonly cx: OneEuroFilter;
+  private readonly cy: OneEuroFilter;
+
+  constructor(params: OneEuroParams = DEFAULT_SMOOTHING) {
+    this.angle = new OneEuroFilter(params);
+    this.logScale = new OneEuroFilter(params);
+    this.cx = new OneEuroFilter(params);
+    this.cy = new OneEuroFilter(params);
+  }
+
+  reset(): void {
+    for (const f of [this.angle, this.logScale, this.cx, this.cy]) f.reset();
+  }
+
+  smooth(p: SimilarityParams, tMs: number): SimilarityParams {
+    // the centre is filtered in crop px at the *measured* scale, which changes slowly compared with jitter
+    const k = p.scale;
+    return {
+      angle: this.angle.filter(p.angle * HALF, tMs) / HALF,
+      scale: Math.exp(this.logScale.filter(Math.log(p.scale) * HALF, tMs) / HALF),
+      centreX: this.cx.filter(p.centreX * k, tMs) / k,
+      centreY: this.cy.filter(p.centreY * k, tMs) / k,
+    };
+  }
+}

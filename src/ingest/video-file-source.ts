@@ -1,0 +1,130 @@
+/**
+ * A FrameSource over a user's video file that delivers EVERY frame, in order, waiting for the consumer
+ * (never real-time dropping):
+ *  - Y4M is decoded here (Chromium's <video> does not play it);
+ *  - WebM/MP4 go through a muted <video>: it plays, and on each requestVideoFrameCallback we pause, hand the
+ *    presented frame to the consumer, then resume. `presentedFrames` tells us if the decoder skipped a frame;
+ *    such gaps are counted in `droppedFrames` rather than hidden.
+ * A file the browser cannot decode rejects start() with UnreadableVideoError naming the file.
+ */
+import { UnreadableVideoError } from './errors';
+import type { Frame, FrameSource, SourceInfo } from './types';
+import { Y4mBlobReader, y4mFrameToRgba, Y4mFormatError } from './y4m';
+
+type OnFrame = (frame: Frame) => Promise<void> | void;
+
+async function isY4m(file: Blob, name: string): Promise<boolean> {
+  if (/\.y4m$/i.test(name)) return true;
+  const head = new Uint8Array(await file.slice(0, 10).arrayBuffer());
+  return new TextDecoder().decode(head) === 'YUV4MPEG2 ';
+}
+
+export class VideoFileSource implements FrameSource {
+  readonly info: SourceInfo;
+  /** Frames the browser's decoder skipped (WebM/MP4 only); 0 when every frame was delivered. */
+  droppedFrames = 0;
+  private stopped = false;
+  private stopHook: (() => void) | null = null;
+
+  constructor(private readonly file: Blob, readonly name: string = file instanceof File ? file.name : 'video') {
+    this.info = { kind: 'file', label: name, nominalFps: null, frameCount: null };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopHook?.();
+  }
+
+  async start(onFrame: OnFrame): Promise<void> {
+    this.stopped = false;
+    if (this.file.size === 0) throw new UnreadableVideoError(`${this.name}: the file is empty.`);
+    if (await isY4m(this.file, this.name)) return this.runY4m(onFrame);
+    return this.runVideo(onFrame);
+  }
+
+  private async runY4m(onFrame: OnFrame): Promise<void> {
+    let reader: Y4mBlobReader;
+    try {
+      reader = await Y4mBlobReader.open(this.file);
+    } catch (err) {
+      throw new UnreadableVideoError(`${this.name}: not a readable Y4M file (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+    }
+    const h = reader.header;
+    Object.assign(this.info, { nominalFps: h.fps, frameCount: reader.estimatedFrameCount });
+    const fps = h.fps ?? 30;
+    const canvas = new OffscreenCanvas(h.width, h.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new UnreadableVideoError(`${this.name}: no 2D canvas to decode into.`);
+    const image = new ImageData(h.width, h.height);
+    while (!this.stopped) {
+      let f: Awaited<ReturnType<Y4mBlobReader['next']>>;
+      try {
+        f = await reader.next();
+      } catch (err) {
+        if (err instanceof Y4mFormatError) throw new UnreadableVideoError(`${this.name}: ${err.message}`, { cause: err });
+        throw err;
+      }
+      if (!f) return;
+      y4mFrameToRgba(h, f.yuv, image.data);
+      ctx.putImageData(image, 0, 0);
+      await onFrame({ index: f.index, timestampMs: (f.index * 1000) / fps, width: h.width, height: h.height, image: canvas });
+    }
+  }
+
+  private async runVideo(onFrame: OnFrame): Promise<void> {
+    const url = URL.createObjectURL(this.file);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.preload = 'auto';
+    video.src = url;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        video.onloadeddata = () => resolve();
+        video.onerror = () => reject(new UnreadableVideoError(`${this.name}: the browser cannot decode this file (${video.error?.message || `media error ${video.error?.code ?? '?'}`}).`));
+      });
+      const width = video.videoWidth;
+      const height = video.videoHeight;
+      if (!width || !height) throw new UnreadableVideoError(`${this.name}: the file has no video track.`);
+      // tfjs and canvas readers size <video> inputs from these attributes, not from videoWidth.
+      video.width = width;
+      video.height = height;
+      await new Promise<void>((resolve, reject) => {
+        let index = 0;
+        let lastPresented = 0;
+        let failed = false;
+        const finish = (): void => {
+          video.onended = null;
+          resolve();
+        };
+        this.stopHook = finish;
+        video.onended = finish;
+        video.onerror = () => reject(new UnreadableVideoError(`${this.name}: decoding failed mid-file.`));
+        const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
+          if (this.stopped || failed) return;
+          video.pause();
+          if (lastPresented && meta.presentedFrames > lastPresented + 1) this.droppedFrames += meta.presentedFrames - lastPresented - 1;
+          lastPresented = meta.presentedFrames;
+          const frame: Frame = { index: index++, timestampMs: meta.mediaTime * 1000, width, height, image: video };
+          Promise.resolve(onFrame(frame)).then(
+            () => {
+              if (this.stopped) return finish();
+              if (video.ended) return finish();
+              video.requestVideoFrameCallback(onVideoFrame);
+              video.play().catch((err: unknown) => { failed = true; reject(err); });
+            },
+            (err: unknown) => { failed = true; reject(err); },
+          );
+        };
+        video.requestVideoFrameCallback(onVideoFrame);
+        video.play().catch((err: unknown) => reject(new UnreadableVideoError(`${this.name}: playback failed (${err instanceof Error ? err.message : String(err)}).`, { cause: err })));
+      });
+    } finally {
+      this.stopHook = null;
+      video.pause();
+      video.removeAttribute('src');
+      video.load();
+      URL.revokeObjectURL(url);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The one module that wires the stages: frame -> pixels -> tracking (BlazeFace + FaceMesh) -> 68-point map ->
+ * MOL alignment with a smoothed transform -> 128x128 crop -> 8-frame window. The app, `npm run analyze` and
+ * the tests all run this same code.
+ */
+import type { Frame } from '../ingest/types';
+import { initTfBackend, type TfBackendName } from '../gpu/tf-backend';
+import { BlazeFaceDetector } from '../tracking/face-detector';
+import { FaceMeshModel } from '../tracking/face-mesh';
+import { FaceTracker } from '../tracking/face-tracker';
+import { trackingAssets } from '../tracking/asset-urls';
+import { toDlib68 } from '../tracking/landmark-map';
+import { applyAffine, BORDER_VALUE, CROP_SIZE, cropAffine, molAlignmentParams } from '../alignment/mol-align';
+import { TransformSmoother } from '../alignment/transform-smoother';
+import { rgbaToGray, warpAffineGray } from '../alignment/warp';
+import { FrameWindow, type FrameWindowView } from '../window/frame-window';
+import { frameBus as defaultBus, type FrameBus } from './frame-bus';
+import { FramePixelReader } from './frame-pixels';
+import type { FrameResult } from './types';
+
+export { frameBus, createFrameBus, type FrameBus } from './frame-bus';
+
+export type PipelineStatus =
+  | { stage: 'backend'; message: string }
+  | { stage: 'models'; message: string }
+  | { stage: 'ready'; message: string; backend: string; fallbackReason: string | null };
+
+export interface PipelineOptions {
+  landmarkModel?: 'attention';
+  onStatus?: (s: PipelineStatus) => void;
+  /** tfjs backend to try first (default 'webgpu'; falls back webgl -> cpu). */
+  backend?: TfBackendName;
+  /** Bus to publish results on (default: the app-wide frameBus). */
+  bus?: FrameBus;
+  /** Smooth the alignment transform over time (default true; false = the official per-frame alignment). */
+  smoothAlignment?: boolean;
+}
+
+export interface Pipeline {
+  readonly backend: string;
+  readonly fallbackReason: string | null;
+  process(frame: Frame): Promise<FrameResult>;
+  readonly window: FrameWindowView;
+  reset(): void;
+  dispose(): void;
+}
+
+export class PipelineDisposedError extends Error {
+  override name = 'PipelineDisposedError';
+}
+
+export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeline> {
+  const status = opts.onStatus ?? (() => {});
+  status({ stage: 'backend', message: 'Starting tfjs backend' });
+  const { backend, fallbackReason } = await initTfBackend(opts.backend ?? 'webgpu');
+  status({ stage: 'models', message: 'Loading face models' });
+  const [detector, mesh] = await Promise.all([
+    BlazeFaceDetector.create(),
+    FaceMeshModel.load(trackingAssets.faceMesh(), trackingAssets.refinement()),
+  ]);
+  const tracker = new FaceTracker(detector, mesh);
+  const smoother = new TransformSmoother();
+  const window = new FrameWindow();
+  const pixels = new FramePixelReader();
+  const bus = opts.bus ?? defaultBus;
+  const smoothAlignment = opts.smoothAlignment ?? true;
+  let gray: Float32Array | undefined;
+  let disposed = false;
+  status({ stage: 'ready', message: `Tracking on ${backend}`, backend, fallbackReason });
+
+  const loseFace = (): void => {
+    smoother.reset();
+    window.clear();
+  };
+
+  return {
+    backend,
+    fallbackReason,
+    window,
+    async process(frame: Frame): Promise<FrameResult> {
+      if (disposed) throw new PipelineDisposedError('process() called after dispose()');
+      const timings: Record<string, number> = {};
+      let t = performance.now();
+      const { canvas, rgba } = pixels.read(frame.image, frame.width, frame.height);
+      timings.read = performance.now() - t;
+
+      const tr = await tracker.track({ image: canvas, rgba, width: frame.width, height: frame.height });
+      if (tr.timings.detect !== undefined) timings.detect = tr.timings.detect;
+      if (tr.timings.landmarks !== undefined) timings.landmarks = tr.timings.landmarks;
+
+      const result: FrameResult = {
+        index: frame.index,
+        timestampMs: frame.timestampMs,
+        width: frame.width,
+        height: frame.height,
+        faceFound: tr.faceFound,
+        faceCount: tr.faceCount,
+        faceBox: tr.faceBox,
+        points478: tr.points478,
+        landmarks68: null,
+        alignment: null,
+        landmarks68Crop: null,
+        crop: null,
+        windowFill: 0,
+        timings,
+      };
+      if (!tr.faceFound || !tr.points478) {
+        loseFace();
+        bus.publish(result);
+        return result;
+      }
+      if (tr.reacquired) loseFace();
+
+      t = performance.now();
+      const l68 = toDlib68(tr.points478);
+      const raw = molAlignmentParams(l68);
+      const params = smoothAlignment ? smoother.smooth(raw, frame.timestampMs) : raw;
+      const m = cropAffine(params);
+      gray = rgbaToGray(rgba, frame.width, frame.height, gray);
+      const crop = warpAffineGray(gray, frame.width, frame.height, m, CROP_SIZE, BORDER_VALUE);
+      const l68Crop = applyAffine(m, l68);
+      timings.align = performance.now() - t;
+
+      window.push({ index: frame.index, timestampMs: frame.timestampMs, crop, landmarks: l68Crop });
+      result.landmarks68 = l68;
+      result.alignment = m;
+      result.landmarks68Crop = l68Crop;
+      result.crop = crop;
+      result.windowFill = window.size;
+      bus.publish(result);
+      return result;
+    },
+    reset() {
+      tracker.reset();
+      loseFace();
+      bus.clear();
+    },
+    dispose() {
+      disposed = true;
+      detector.close();
+      mesh.dispose();
+      window.clear();
+    },
+  };
+}
