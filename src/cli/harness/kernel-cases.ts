@@ -6,9 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../../model/ops';
-import { kernelBackedOps as ops } from '../../model/kernels/kernel-ops';
+import { kernelOps as ops, releasePackedFcc } from '../../model/kernels/kernel-ops';
 import { conv2dReference } from '../../model/kernels/conv2d.reference';
 import { deconvReference } from '../../model/kernels/deconv.reference';
+import { correlationReference } from '../../model/kernels/correlation.reference';
+import { fccReference, type FccBranchArrays } from '../../model/kernels/fcc.reference';
+import { knnReference } from '../../model/kernels/knn.reference';
+import { cccEdgeReference, type CccArrays } from '../../model/kernels/ccc-edge.reference';
+import { conv3dPoolReference } from '../../model/kernels/conv3d-pool.reference';
+import { denseReference } from '../../model/kernels/dense.reference';
 import { seededRandom, uniformArray } from './seeded-random';
 
 export interface CaseOutput {
@@ -83,6 +89,164 @@ function deconvCase(name: string, xs: Shape4, outC: number, activation: Activati
   };
 }
 
+function correlationCase(shape: Shape4): KernelCase {
+  return {
+    name: `correlation [${shape}]`,
+    async run(rand) {
+      const a = uniformArray(rand, size(shape)), b = uniformArray(rand, size(shape));
+      const want = correlationReference(a, b, shape);
+      const ta = tf.tensor4d(a, shape), tb = tf.tensor4d(b, shape);
+      const got = await read(ops.correlation(ta, tb));
+      ta.dispose(); tb.dispose();
+      return { got, want, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
+function fccCase(n: number, c: number): KernelCase {
+  return {
+    name: `fcc [${n},16,16,${c}]`,
+    async run(rand) {
+      const half = c / 2;
+      const x = uniformArray(rand, n * 256 * c);
+      const branch = (): FccBranchArrays => ({
+        pe1: uniformArray(rand, 16 * half), bnScale: uniformArray(rand, half, 2), bnShift: uniformArray(rand, half),
+        k1: uniformArray(rand, 16 * half, 0.25), b1: uniformArray(rand, half), pe2: uniformArray(rand, 16 * half),
+        k2: uniformArray(rand, 16 * half, 0.25), b2: uniformArray(rand, half),
+      });
+      const a = branch(), b = branch();
+      const want = fccReference(x, n, c, a, b);
+      const toParams = (p: FccBranchArrays) => ({
+        pe1: tf.tensor2d(p.pe1, [16, half]), bnScale: tf.tensor1d(p.bnScale), bnShift: tf.tensor1d(p.bnShift),
+        k1: tf.tensor2d(p.k1, [16, half]), b1: tf.tensor1d(p.b1), pe2: tf.tensor2d(p.pe2, [16, half]),
+        k2: tf.tensor2d(p.k2, [16, half]), b2: tf.tensor1d(p.b2),
+      });
+      const params = { a: toParams(a), b: toParams(b) };
+      const tx = tf.tensor4d(x, [n, 16, 16, c]);
+      const got = await read(ops.fcc(tx, params));
+      releasePackedFcc(params);
+      tx.dispose();
+      [params.a, params.b].forEach((p) => Object.values(p).forEach((t) => t.dispose()));
+      return { got, want, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
+/** Near-ties may legitimately pick another neighbour, so ranks are compared by their (reference) similarity. */
+const KNN_SIM_ATOL = 1e-5;
+
+function knnCase(shape: Shape4, k: number): KernelCase {
+  return {
+    name: `knn [${shape}] k=${k}`,
+    async run(rand) {
+      const [n, h, w, c] = shape;
+      const p = h * w;
+      const u = uniformArray(rand, size(shape));
+      const ref = knnReference(u, n, p, c, k);
+      const tu = tf.tensor4d(u, shape);
+      const y = ops.knn(tu, k);
+      if (y.shape.join() !== [n, p, k].join() || y.dtype !== 'int32') throw new Error(`knn: got ${y.dtype} [${y.shape}]`);
+      const idx = (await y.data()) as Int32Array;
+      y.dispose(); tu.dispose();
+      const simAt = (row: number, j: number) => (j >= 0 && j < p ? ref.sim[row * p + j] : NaN);
+      const got = new Float32Array(idx.length), want = new Float32Array(idx.length);
+      for (let r = 0; r < n * p; r++) {
+        for (let j = 0; j < k; j++) {
+          got[r * k + j] = simAt(r, idx[r * k + j]);
+          want[r * k + j] = simAt(r, ref.idx[r * k + j]);
+        }
+        // Each node's list must name distinct nodes and start with the node itself.
+        const set = new Set(idx.subarray(r * k, (r + 1) * k));
+        if (set.size !== k || idx[r * k] !== r % p) got[r * k] = NaN;
+      }
+      return { got, want, atol: KNN_SIM_ATOL, rtol: 0 };
+    },
+  };
+}
+
+function cccArrays(rand: () => number, p: number): CccArrays {
+  return {
+    theta: uniformArray(rand, p * p, 1 / Math.sqrt(p)), thetaBias: uniformArray(rand, p, 0.5),
+    phi: uniformArray(rand, p * p, 1 / Math.sqrt(p)), phiBias: uniformArray(rand, p, 0.5),
+  };
+}
+
+function cccTensors(wts: CccArrays, p: number) {
+  return {
+    theta: tf.tensor2d(wts.theta, [p, p]), thetaBias: tf.tensor1d(wts.thetaBias),
+    phi: tf.tensor2d(wts.phi, [p, p]), phiBias: tf.tensor1d(wts.phiBias),
+  };
+}
+
+function cccEdgeCase(shape: Shape4, k: number): KernelCase {
+  return {
+    name: `cccEdge [${shape}] k=${k}, random neighbours`,
+    async run(rand) {
+      const [n, h, w, c] = shape;
+      const p = h * w;
+      const u = uniformArray(rand, size(shape));
+      const nbr = new Int32Array(n * p * k);
+      for (let i = 0; i < nbr.length; i++) nbr[i] = i % k === 0 ? Math.floor(i / k) % p : Math.floor(rand() * p);
+      const wts = cccArrays(rand, p);
+      const want = cccEdgeReference(u, n, p, c, nbr, k, wts, false);
+      const tu = tf.tensor4d(u, shape), tn = tf.tensor3d(nbr, [n, p, k], 'int32'), tw = cccTensors(wts, p);
+      const got = await read(ops.cccEdge(tu, tn, tw));
+      tu.dispose(); tn.dispose(); Object.values(tw).forEach((t) => t.dispose());
+      return { got, want, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
+function cccCase(shape: Shape4, k: number): KernelCase {
+  return {
+    name: `ccc fused (u + edge(knn(u))) [${shape}] k=${k}`,
+    async run(rand) {
+      const [n, h, w, c] = shape;
+      const p = h * w;
+      const u = uniformArray(rand, size(shape));
+      const wts = cccArrays(rand, p);
+      const want = cccEdgeReference(u, n, p, c, knnReference(u, n, p, c, k).idx, k, wts, true);
+      const tu = tf.tensor4d(u, shape), tw = cccTensors(wts, p);
+      const got = await read(ops.ccc(tu, tw, k));
+      tu.dispose(); Object.values(tw).forEach((t) => t.dispose());
+      return { got, want, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
+function conv3dPoolCase(xs: [number, number, number, number, number], ws: [number, number, number, number, number]): KernelCase {
+  return {
+    name: `conv3dPool x [${xs}] w [${ws}]`,
+    async run(rand) {
+      const x = uniformArray(rand, size(xs));
+      const w = uniformArray(rand, size(ws), 1 / Math.sqrt(ws[0] * ws[1] * ws[2] * ws[3]));
+      const b = uniformArray(rand, ws[4]);
+      const want = conv3dPoolReference(x, xs, w, ws, b);
+      const tx = tf.tensor5d(x, xs), tw = tf.tensor5d(w, ws), tb = tf.tensor1d(b);
+      const y = ops.conv3dPool(tx, tw, tb);
+      if (y.shape.join() !== want.shape.join()) throw new Error(`conv3dPool: shape [${y.shape}] != [${want.shape}]`);
+      const got = await read(y);
+      tx.dispose(); tw.dispose(); tb.dispose();
+      return { got, want: want.data, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
+function denseCase(n: number, inDim: number, outDim: number, bias: boolean, activation: Activation): KernelCase {
+  return {
+    name: `dense [${n},${inDim}]x[${inDim},${outDim}]${bias ? '+b' : ''} ${activation}`,
+    async run(rand) {
+      const x = uniformArray(rand, n * inDim), w = uniformArray(rand, inDim * outDim, 1 / Math.sqrt(inDim));
+      const b = bias ? uniformArray(rand, outDim) : null;
+      const want = denseReference(x, n, inDim, w, outDim, b, activation);
+      const tx = tf.tensor2d(x, [n, inDim]), tw = tf.tensor2d(w, [inDim, outDim]), tb = b ? tf.tensor1d(b) : null;
+      const got = await read(ops.dense(tx, tw, tb, activation));
+      tx.dispose(); tw.dispose(); tb?.dispose();
+      return { got, want, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
 export const KERNEL_CASES: readonly KernelCase[] = [
   conv2dCase('stem conv1 k4 s2 1->8 +bias, odd map', { x: [1, 17, 19, 1], w: [4, 4, 1, 8], stride: 2, pad: 0, bias: true, activation: 'linear' }),
   conv2dCase('k3 s2 8->30 +bias relu, batch 2 (scalar weights, partial channel block)', { x: [2, 15, 13, 8], w: [3, 3, 8, 30], stride: 2, pad: 0, bias: true, activation: 'relu' }),
@@ -99,6 +263,21 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   deconvCase('up 2->2 linear, batch 2, 4x3', [2, 4, 3, 2], 2, 'linear'),
   deconvCase('1x1 map 4->5', [1, 1, 1, 4], 5, 'leakyRelu'),
   deconvCase('9x7 8->8 (partial column blocks)', [1, 9, 7, 8], 8, 'leakyRelu'),
+  correlationCase([1, 16, 16, 32]),
+  correlationCase([2, 5, 7, 6]),
+  fccCase(1, 128),
+  fccCase(2, 8),
+  knnCase([1, 16, 16, 128], 4),
+  knnCase([2, 4, 4, 12], 5),
+  cccEdgeCase([1, 16, 16, 128], 4),
+  cccEdgeCase([2, 4, 4, 8], 3),
+  cccCase([1, 16, 16, 32], 4),
+  conv3dPoolCase([1, 14, 16, 16, 128], [5, 2, 2, 128, 32]),
+  conv3dPoolCase([2, 7, 6, 5, 8], [3, 2, 2, 8, 4]),
+  denseCase(1, 2560, 256, true, 'relu'),
+  denseCase(7, 100, 130, true, 'leakyRelu'),
+  denseCase(3, 37, 5, false, 'linear'),
+  denseCase(9, 64, 64, true, 'linear'),
 ];
 
 export function caseSeed(index: number): number {
