@@ -28,13 +28,14 @@ export class TransformSmoother {
   }
 
   smooth(p: SimilarityParams, tMs: number): SimilarityParams {
-    // the centre is filtered in crop px at the *measured* scale, which changes slowly compared with jitter
-    const k = p.scale;
+    const scale = Math.exp(this.logScale.filter(Math.log(p.scale) * HALF, tMs) / HALF);
+    // The centre is filtered in crop px using the *smoothed* scale both ways: using the measured (jittery)
+    // scale would re-inject its noise into the centre on the way out.
     return {
       angle: this.angle.filter(p.angle * HALF, tMs) / HALF,
-      scale: Math.exp(this.logScale.filter(Math.log(p.scale) * HALF, tMs) / HALF),
-      centreX: this.cx.filter(p.centreX * k, tMs) / k,
-      centreY: this.cy.filter(p.centreY * k, tMs) / k,
+      scale,
+      centreX: this.cx.filter(p.centreX * scale, tMs) / scale,
+      centreY: this.cy.filter(p.centreY * scale, tMs) / scale,
     };
   }
 }

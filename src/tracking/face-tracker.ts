@@ -7,7 +7,7 @@
 import type { Point } from '../pipeline/types';
 import type { BlazeFaceDetector } from './face-detector';
 import { FACE_PRESENCE_THRESHOLD, FaceMeshModel, MESH_INPUT_SIZE } from './face-mesh';
-import { boundingBox, boxIou, roiFromDetection, roiFromLandmarks, roiToImage } from './roi';
+import { boundingBox, boxIou, roiFromDetection, roiFromLandmarks, roiToImage, stabilizeRoi } from './roi';
 import { sampleRoiRgb } from './roi-sampler';
 import type { DetectedFace, RotatedRect } from './types';
 
@@ -96,7 +96,8 @@ export class FaceTracker {
         faceBox = boundingBox(est.points);
       }
     }
-    this.roi = roiFromLandmarks(est.points);
+    const next = roiFromLandmarks(est.points);
+    this.roi = reacquired ? next : stabilizeRoi(this.roi, next);
     return {
       faceFound: true,
       faceCount: Math.max(1, this.faceCount),

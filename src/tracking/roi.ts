@@ -43,6 +43,19 @@ export function roiFromLandmarks(points: readonly Point[]): RotatedRect {
   return enlargeSquare({ cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, w: x1 - x0, h: y1 - y0, rotation });
 }
 
+/**
+ * Keeps the previous ROI while the new one differs by less than a small fraction of its size. On a still
+ * face the landmark -> ROI -> landmark loop then settles on one fixed crop instead of wandering by sub-pixel
+ * amounts, which would show up as landmark jitter; real motion beyond ~1% of the face box still moves it.
+ */
+export function stabilizeRoi(prev: RotatedRect, next: RotatedRect, tolerance = 0.01): RotatedRect {
+  const size = Math.max(prev.w, 1);
+  const moved = Math.hypot(next.cx - prev.cx, next.cy - prev.cy) / size;
+  const resized = Math.abs(next.w - prev.w) / size;
+  const turned = Math.abs(normalizeAngle(next.rotation - prev.rotation));
+  return moved < tolerance && resized < 2 * tolerance && turned < tolerance ? prev : next;
+}
+
 /** Maps a point given in the ROI's normalised frame ([0,1]^2, x along the rotated axis) to video pixels. */
 export function roiToImage(r: RotatedRect, nx: number, ny: number): Point {
   const dx = (nx - 0.5) * r.w;
