@@ -6,6 +6,7 @@ entry carries `quantization: {dtype: float16, original_dtype: float32}`). payloa
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import OrderedDict
@@ -57,9 +58,14 @@ def is_exported(name: str) -> bool:
 
 def expected_shapes(config: MolConfig) -> "OrderedDict[str, tuple[int, ...]]":
     """Exported entry names and shapes for a config, in state_dict order."""
+    return OrderedDict(_shapes(json.dumps(config.to_json(), sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=8)
+def _shapes(config_json: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     from .model import build_model  # torch only where shapes are needed
-    sd = build_model(config).state_dict()
-    return OrderedDict((k, tuple(v.shape)) for k, v in sd.items() if is_exported(k))
+    sd = build_model(MolConfig.from_dict(json.loads(config_json))).state_dict()
+    return tuple((k, tuple(v.shape)) for k, v in sd.items() if is_exported(k))
 
 
 def input_spec(normalisation: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Mapping
 import torch
 from torch import nn
 
-from .correlation import PATCH, correlate
+from .correlation import PATCH, Correlation
 
 FEAT_CHANNELS = 256  # cat(F5C_1(x_p), F5C_2(x_{p+1}))
 
@@ -74,6 +74,7 @@ class FlowNet(nn.Module):
         self.upsampled_flow3_to_2 = up_flow()
         self.upsampled_flow2_to_1 = up_flow()
         self.upsampled_flow1_to_0 = up_flow()
+        self.corr = Correlation()
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -97,7 +98,7 @@ class FlowNet(nn.Module):
 
         Returns (flow [N,2,H,W], correlation [N,441,h,w])."""
         c1a, c2a, c3a = enc_a
-        corr = correlate(c3a, conv3b)
+        corr = self.corr(c3a, conv3b)
         x = self.conv3_1(torch.cat([self.conv_redir(c3a), corr, feat], dim=1))
         out4 = self.conv4_1(self.conv4(x))
         out5 = self.conv5_1(self.conv5(out4))
