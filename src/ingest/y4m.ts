@@ -42,10 +42,10 @@ export function parseY4mHeader(bytes: Uint8Array): Y4mHeader {
         break;
       }
       case 'C':
-        if (v.startsWith('420')) chroma = '420';
+        if (['420', '420jpeg', '420paldv', '420mpeg2'].includes(v)) chroma = '420';
         else if (v === '444') chroma = '444';
         else if (v === 'mono') chroma = 'mono';
-        else throw new Y4mFormatError(`unsupported colour space C${v} (supported: 420*, 444, mono; 8-bit)`);
+        else throw new Y4mFormatError(`unsupported colour space C${v} (supported: 420, 420jpeg, 420paldv, 420mpeg2, 444, mono; 8-bit)`);
         break;
       case 'X':
         if (v.toUpperCase() === 'COLORRANGE=FULL') fullRange = true;
