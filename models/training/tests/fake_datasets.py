@@ -7,6 +7,8 @@ import numpy as np
 import openpyxl
 from PIL import Image
 
+from moltrain.data.preprocess import write_index
+
 CASME2_HEADER = ["Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units", "Estimated Emotion"]
 SAMM_HEADER = ["Subject", "Filename", "Inducement Code", "Onset Frame", "Apex Frame", "Offset Frame", "Duration",
                "Type", "Action Units", "Notes", "Estimated Emotion", "Objective Classes"]
@@ -69,3 +71,22 @@ def make_smic(tmp: Path) -> Path:
         for k in range(n):
             write_image(root / "HS" / s / "micro" / cls / name / f"image{133800 + k:06d}.bmp", k)
     return root
+
+
+def make_cache(tmp_path, videos, name="cache"):
+    """videos: list of (dataset, subject, video_id, emotion, n_frames, no_face) -> cache folder with index."""
+    cache = tmp_path / name
+    cache.mkdir()
+    entries = []
+    rng = np.random.default_rng(0)
+    for ds, subj, vid, emo, n, no_face in videos:
+        crops = rng.integers(0, 256, (n, 128, 128), dtype=np.uint8)
+        lm = rng.uniform(20, 100, (n, 68, 2)).astype(np.float32)
+        found = np.ones(n, bool)
+        found[list(no_face)] = False
+        name = f"{ds}-{vid.replace('/', '_')}.npz"
+        np.savez(cache / name, crops=crops, landmarks=lm, face_found=found)
+        entries.append({"dataset": ds, "subject": subj, "video_id": vid, "emotion": emo, "frames": n,
+                        "file": name, "onset": 0, "apex": None, "offset": n - 1})
+    write_index(cache, entries)
+    return cache

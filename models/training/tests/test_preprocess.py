@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from fake_datasets import make_casme2, write_image, write_xlsx
+from fake_datasets import make_cache, make_casme2, write_image, write_xlsx
 from moltrain.data.cached import CacheIndexError, CachedClips, load_index
 from moltrain.data.casme2 import read_casme2
 from moltrain.data.clip import normalise_frames
@@ -92,25 +92,6 @@ def test_cache_key_follows_frame_content(tmp_path):
     assert k != cache_key(rec, 100, "tree-a") and k != cache_key(rec, 200, "tree-b")
     write_image(rec.frames[3], 99)                      # same name, new pixels
     assert cache_key(rec, 200, "tree-a") != k
-
-
-def make_cache(tmp_path, videos):
-    """videos: list of (dataset, subject, video_id, emotion, n_frames, no_face) -> cache folder with index."""
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    entries = []
-    rng = np.random.default_rng(0)
-    for ds, subj, vid, emo, n, no_face in videos:
-        crops = rng.integers(0, 256, (n, 128, 128), dtype=np.uint8)
-        lm = rng.uniform(20, 100, (n, 68, 2)).astype(np.float32)
-        found = np.ones(n, bool)
-        found[list(no_face)] = False
-        name = f"{ds}-{vid.replace('/', '_')}.npz"
-        np.savez(cache / name, crops=crops, landmarks=lm, face_found=found)
-        entries.append({"dataset": ds, "subject": subj, "video_id": vid, "emotion": emo, "frames": n,
-                        "file": name, "onset": 0, "apex": None, "offset": n - 1})
-    write_index(cache, entries)
-    return cache
 
 
 def test_cached_clips_cut_label_and_drop(tmp_path):

@@ -1,0 +1,74 @@
+"""Training checkpoints: one torch.save'd dict that both resumes training and feeds the web-weight exporter.
+
+    {'model': state_dict, 'config': asdict(MolConfig), 'classes': [...],
+     'normalisation': {'kind': 'frame-standardise', 'eps': 1e-6},
+     'provenance': {...}, 'metrics': {...},
+     'optimizer': optimizer state_dict, 'step': completed optimiser steps,
+     'rng': {'torch', 'numpy', 'python', 'cuda'}, 'train': {...options...}, 'best': {...} or None}
+
+Written to a temporary file and renamed, so a crash mid-save never leaves a truncated checkpoint.
+"""
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+REQUIRED_KEYS = ("model", "config", "classes", "normalisation", "provenance", "metrics", "step")
+
+
+class CheckpointError(ValueError):
+    """A file that is not a MOL training checkpoint, or one missing a required entry."""
+
+
+def rng_state() -> dict:
+    state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def restore_rng(state: dict) -> None:
+    torch.set_rng_state(state["torch"])
+    np.random.set_state(state["numpy"])
+    random.setstate(state["python"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def save_checkpoint(path: Path | str, payload: dict[str, Any]) -> Path:
+    missing = [k for k in REQUIRED_KEYS if k not in payload]
+    if missing:
+        raise CheckpointError(f"checkpoint payload lacks {missing}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_checkpoint(path: Path | str, map_location: str | torch.device = "cpu") -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: checkpoint not found")
+    try:
+        ckpt = torch.load(path, map_location=map_location)
+    except Exception as e:  # pickle/zip errors on a foreign or truncated file
+        raise CheckpointError(f"{path}: not a readable torch checkpoint ({type(e).__name__}: {e})") from None
+    if not isinstance(ckpt, dict):
+        raise CheckpointError(f"{path}: expected a dict, found {type(ckpt).__name__}")
+    missing = [k for k in REQUIRED_KEYS if k not in ckpt]
+    if missing:
+        raise CheckpointError(f"{path}: missing {missing}")
+    return ckpt
