@@ -186,11 +186,40 @@ def table(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def train_step_seconds(config: MolConfig, batch: int = 8, steps: int = 2) -> float:
+    """Median wall time of one optimiser step (forward + backward + AdamW) at this batch on the CPU, with the
+    training loss (moltrain.losses.mol_loss: CE + flow MSE + landmark loss) on random targets."""
+    import time
+
+    from .losses import mol_loss
+    torch.manual_seed(0)
+    model = build_model(config).train()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=1e-3)
+    pairs = config.clip_length - 1
+    x = torch.randn(batch, 1, config.clip_length, FRAME_SIZE, FRAME_SIZE)
+    target = {"label": torch.randint(0, config.num_classes, (batch,)),
+              "flow": torch.randn(batch, 2, FRAME_SIZE, FRAME_SIZE, pairs), "flow_mask": torch.ones(batch, dtype=torch.bool),
+              "ldm": torch.rand(batch, 136, config.clip_length) * FRAME_SIZE, "ldm_mask": torch.ones(batch, dtype=torch.bool)}
+    times = []
+    for _ in range(steps + 1):  # the first step warms allocators and AdamW state
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        mol_loss(model(x), target)["total"].backward()
+        opt.step()
+        times.append(time.perf_counter() - t0)
+    return sorted(times[1:])[len(times[1:]) // 2]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="moltrain.flops", description="Parameters and MACs/FLOPs of paper and rt.")
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    ap.add_argument("--train-step", type=int, metavar="BATCH", help="also time one training step at this batch size")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
+    if args.train_step:
+        for cfg in (paper_config(), rt_config()):
+            print(f"{cfg.name}: {train_step_seconds(cfg, args.train_step):.2f} s per training step at batch "
+                  f"{args.train_step} (forward+backward+AdamW, {torch.get_num_threads()} threads)", flush=True)
     reports = [report(paper_config()), report(rt_config())]
     if args.json:
         print(json.dumps(reports, indent=1))
