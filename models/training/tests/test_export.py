@@ -120,3 +120,11 @@ def test_cli_rejects_a_bare_state_dict_without_official(tmp_path):
     torch.save(build_model(rt_config()).state_dict(), tmp_path / "bare.pth")
     with pytest.raises(SystemExit, match="--official"):
         export.main(["--checkpoint", str(tmp_path / "bare.pth"), "--out", str(tmp_path / "m")])
+
+
+def test_cli_exports_a_trainer_checkpoint(tmp_path, rt_model):
+    from moltrain.checkpoint import save_checkpoint
+    save_checkpoint(tmp_path / "final.pt", checkpoint(rt_model, rt_config()))
+    export.main(["--checkpoint", str(tmp_path / "final.pt"), "--config", "rt", "--float16", "--out", str(tmp_path / "m")])
+    doc, _ = read_model_dir(tmp_path / "m")
+    assert doc["modelId"] == "mol-rt-3cls-step7" and doc["provenance"]["exported"]["float16"] is True

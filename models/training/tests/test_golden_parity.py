@@ -95,3 +95,16 @@ def test_missing_golden_dir_fails_loudly(monkeypatch, tmp_path):
     monkeypatch.setenv(golden.GOLDEN_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(golden.GoldenDirMissing, match="nowhere"):
         golden.golden_dir()
+
+
+def test_injected_golden_neighbours_reproduce_the_logits(gdir, manifest):
+    # The knn_override path (for telling a near-tie flip from a real discrepancy) gives the same result.
+    row = next(r for r in manifest["tensors"] if r["name"] == "knn_idx_all")
+    idx = torch.from_numpy(load(gdir, row).astype(np.int64))[:, 0]  # [14,256,4]
+    knn1, knn2 = idx[0::2].unsqueeze(0), idx[1::2].unsqueeze(0)
+    model = golden.recipe_model(1, 5)
+    with torch.no_grad():
+        t = model.trace(torch.from_numpy(input_clip(1)), knn_override=(knn1, knn2))
+    want = load(gdir, next(r for r in manifest["tensors"] if r["name"] == "mer_logits")).astype(np.float64)
+    got = t.logits.numpy().astype(np.float64)
+    assert np.linalg.norm(got - want) / np.linalg.norm(want) <= REL_L2
