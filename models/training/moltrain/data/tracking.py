@@ -8,6 +8,8 @@ own: it hands a Y4M to the app's headless command and reads back what the comman
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,16 +36,37 @@ def analyze_command(y4m: Path, out_dir: Path) -> list[str]:
 
 
 def run_analyze(y4m: Path, out_dir: Path, timeout_s: float) -> None:
+    """Runs the command in its own process group, so a timeout or Ctrl-C also ends the Chromium it started."""
     cmd = analyze_command(y4m, out_dir)
     try:
-        proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout_s)
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
     except FileNotFoundError:
         raise TrackingError("npm not found on PATH (the preprocessing runs the app's `npm run analyze`)") from None
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
+        _end_group(proc)
         raise TrackingError(f"`{' '.join(cmd)}` did not finish within {timeout_s:.0f} s") from None
+    except BaseException:
+        _end_group(proc)
+        raise
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout or "").strip()[-2000:]
+        tail = (stderr or stdout or "").strip()[-2000:]
         raise TrackingError(f"`{' '.join(cmd)}` exited with {proc.returncode}:\n{tail}")
+
+
+def _end_group(proc: subprocess.Popen) -> None:
+    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def read_analyze_output(out_dir: Path, expected_frames: int) -> TrackedFrames:
