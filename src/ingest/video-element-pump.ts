@@ -22,7 +22,8 @@ type FrameCallbackVideo = HTMLVideoElement & {
 
 export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame) => Promise<void> | void): VideoPump {
   const v = video as FrameCallbackVideo;
-  const meter = new FpsMeter();
+  // 5 s: a CPU-bound tfjs backend can block the main thread for seconds, during which no callback arrives.
+  const meter = new FpsMeter(5000);
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('Canvas 2D context unavailable: cannot snapshot video frames');

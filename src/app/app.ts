@@ -1,0 +1,55 @@
+/**
+ * The app's single controller instance, wired to the real pipeline and sources, plus the actions the UI calls.
+ * GPU failures reported by the tfjs backend (device lost, uncaptured WGSL errors) stop analysis with a message.
+ */
+import { createPipeline } from '../pipeline/pipeline';
+import { onGpuFailure } from '../gpu/tf-backend';
+import { listCameras } from '../ingest/camera-devices';
+import { useAppStore } from '../state/store';
+import { AppController } from './controller';
+import { createSource } from './sources';
+import { chooseStartupSource, preferredBackend } from './startup';
+import type { SourceActions } from '../ui/SettingsPanel';
+
+const backend = preferredBackend(location.search);
+export const controller = new AppController(() => createPipeline({ backend }), createSource, backend);
+
+onGpuFailure((message) => controller.reportGpuFailure(message));
+
+/** After the camera opened, labels become readable: refresh the picker. */
+async function refreshCameras(): Promise<void> {
+  useAppStore.getState().setCameras(await listCameras().catch(() => []));
+}
+
+function run(promise: Promise<void>): void {
+  // The controller turns failures into on-screen problems; this only guards against bugs in that path.
+  promise.catch((err) => console.error('source run failed', err));
+}
+
+export const sourceActions: SourceActions = {
+  useCamera(deviceId) {
+    if (deviceId !== undefined) useAppStore.getState().setCameraId(deviceId);
+    run(controller.start('camera'));
+    const unsub = useAppStore.subscribe((s) => {
+      if (s.sourceKind === 'camera' && s.sourceStatus === 'running') {
+        unsub();
+        void refreshCameras();
+      } else if (s.sourceKind !== 'camera' || s.sourceStatus !== 'starting') unsub();
+    });
+  },
+  useDemo() {
+    run(controller.start('demo'));
+  },
+  useFile(file) {
+    run(controller.start('file', file));
+  },
+};
+
+/** Picks and starts the first source (see startup.ts). */
+export async function startApp(search: string): Promise<void> {
+  const choice = await chooseStartupSource(search);
+  useAppStore.getState().setCameras(choice.cameras);
+  useAppStore.getState().setNotice('startup', choice.note);
+  if (choice.kind === 'camera') sourceActions.useCamera();
+  else sourceActions.useDemo();
+}

@@ -1,0 +1,56 @@
+/**
+ * `window.__meAnalyzer`: a read-only view of the running app for tests, `npm run` tools and curious users
+ * (open the console). It observes the same objects the UI uses; it has no switches that change behaviour.
+ *
+ *   version          1
+ *   lastResult()     the latest FrameResult (with `crop` as a plain number array), or null
+ *   framesProcessed()  frames analysed since the current source started
+ *   state()          the store's plain data (source, stats, backend, problem, notices, settings)
+ *   snapshot()       { result, frame: { width, height, rgba: number[] } } of the frame currently on screen,
+ *                    taken atomically (the video canvas holds exactly the analysed frame)
+ */
+import type { FrameResult } from '../pipeline/types';
+import { useAppStore, type AppState } from '../state/store';
+import type { AppController } from './controller';
+import { subscribeFrameView } from './view-bus';
+
+type Plain<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+
+export type SerializableResult = Omit<FrameResult, 'crop'> & { crop: number[] | null };
+
+export interface MeAnalyzerDebug {
+  version: 1;
+  lastResult(): SerializableResult | null;
+  framesProcessed(): number;
+  state(): Plain<AppState>;
+  snapshot(): { result: SerializableResult; frame: { width: number; height: number; rgba: number[] } } | null;
+}
+
+declare global {
+  interface Window {
+    __meAnalyzer?: MeAnalyzerDebug;
+  }
+}
+
+const serialize = (r: FrameResult): SerializableResult => ({ ...r, crop: r.crop ? Array.from(r.crop) : null });
+
+export function installDebugHooks(controller: AppController, videoCanvas: () => HTMLCanvasElement | null): void {
+  let shown: FrameResult | null = null;
+  subscribeFrameView(({ result }) => { shown = result; });
+  window.__meAnalyzer = {
+    version: 1,
+    lastResult: () => (controller.lastResult ? serialize(controller.lastResult) : null),
+    framesProcessed: () => controller.framesProcessed,
+    state: () => {
+      const s = useAppStore.getState();
+      return Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v !== 'function')) as Plain<AppState>;
+    },
+    snapshot: () => {
+      const canvas = videoCanvas();
+      const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+      if (!shown || !canvas || !ctx) return null;
+      const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      return { result: serialize(shown), frame: { width: canvas.width, height: canvas.height, rgba: Array.from(rgba) } };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * What the app needs from the processing chain (src/pipeline, built by the tracking stage owner). Kept as a
+ * structural interface so the controller depends on behaviour, not on the module layout.
+ */
+import type { Frame } from '../ingest/types';
+import type { FrameResult } from '../pipeline/types';
+
+export interface AppPipeline {
+  /** tfjs backend in use ('webgpu', 'webgl', 'cpu'). */
+  readonly backend: string;
+  /** Why WebGPU is not in use, or null. */
+  readonly fallbackReason: string | null;
+  process(frame: Frame): Promise<FrameResult>;
+  /** Forget tracking and window state (new source). */
+  reset(): void;
+  dispose(): void;
+}
+
+export type PipelineFactory = () => Promise<AppPipeline>;
