@@ -1,0 +1,104 @@
+/**
+ * `npm run bench [-- --out bench.json --reps 5 --cap-s 60 --configs rt,paper --only ours,stockWebgpu,cpu
+ *   --skip-kernels --skip-step]`
+ * Runs src/cli/harness/bench.html in headless Chromium (WebGPU on whatever adapter it finds; SwiftShader here) and
+ * prints, per kernel and for the per-frame streaming step: our WGSL kernels vs the same graph on stock tfjs webgpu
+ * kernels vs the tfjs CPU backend (median wall time around a read-back, after one warm-up), ratios, FLOPs and
+ * achieved GFLOP/s against the yardstick (our register-blocked matmul's best rate on the same adapter).
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openBrowserSession } from './browser-session';
+import type { BenchOptions, BenchReport, ImplName } from './harness/bench';
+import type { Timing } from './harness/bench-timing';
+
+class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+function options(): { opts: BenchOptions; out?: string; verbose: boolean } {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' }, reps: { type: 'string', default: '5' }, 'cap-s': { type: 'string', default: '60' },
+      configs: { type: 'string', default: 'rt,paper' }, only: { type: 'string' },
+      'skip-kernels': { type: 'boolean', default: false }, 'skip-step': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const reps = Number(values.reps), capS = Number(values['cap-s']);
+  if (!Number.isInteger(reps) || reps < 1) throw new BenchUsageError(`--reps must be a positive integer, got ${values.reps}`);
+  if (!(capS > 0)) throw new BenchUsageError(`--cap-s must be a positive number of seconds, got ${values['cap-s']}`);
+  const configs = values.configs.split(',');
+  if (configs.some((c) => c !== 'rt' && c !== 'paper')) throw new BenchUsageError(`--configs takes rt and/or paper, got ${values.configs}`);
+  const impls = values.only?.split(',') as ImplName[] | undefined;
+  if (impls?.some((i) => !['ours', 'stockWebgpu', 'cpu'].includes(i))) throw new BenchUsageError(`--only takes ours, stockWebgpu, cpu; got ${values.only}`);
+  return {
+    opts: { reps, capMs: capS * 1000, configs: configs as ('rt' | 'paper')[], kernels: !values['skip-kernels'], step: !values['skip-step'], impls },
+    out: values.out, verbose: values.verbose,
+  };
+}
+
+const fmtMs = (t?: Timing) => (t === undefined ? '-' : t.capped ? `> ${(t.ms / 1000).toFixed(1)} s*` : t.ms >= 1000 ? `${(t.ms / 1000).toFixed(2)} s` : `${t.ms.toFixed(1)} ms`);
+const ratio = (a?: Timing, b?: Timing) => (a && b ? `${b.capped ? '> ' : ''}${(b.ms / a.ms).toFixed(1)}x` : '-');
+const gflops = (flops: number, t?: Timing) => (t ? (flops / t.ms / 1e6).toFixed(2) : '-');
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r, i) => {
+    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+  }).join('\n');
+}
+
+function print(r: BenchReport): void {
+  const y = r.yardstickBest;
+  console.log(`adapter: ${r.adapter}`);
+  console.log(`yardstick (our register-blocked matmul): ${r.yardstick.map((m) => `${m.size}^3 ${m.ms.toFixed(1)} ms = ${m.gflops.toFixed(2)} GFLOP/s`).join('; ')} -> best ${y.toFixed(2)} GFLOP/s\n`);
+  const head = ['', 'MFLOP', 'ours', 'stock webgpu', 'tfjs cpu', 'stock/ours', 'cpu/ours', 'ours GFLOP/s', '% yardstick'];
+  if (r.kernels.length > 0) {
+    console.log('per kernel (median wall time incl. read-back):');
+    console.log(table([head, ...r.kernels.map((k) => [
+      `${k.name} (${k.config})`, (k.flops / 1e6).toFixed(1), fmtMs(k.times.ours), fmtMs(k.times.stockWebgpu), fmtMs(k.times.cpu),
+      ratio(k.times.ours, k.times.stockWebgpu), ratio(k.times.ours, k.times.cpu), gflops(k.flops, k.times.ours),
+      k.times.ours ? `${((k.flops / k.times.ours.ms / 1e6 / y) * 100).toFixed(0)}%` : '-',
+    ])]));
+    console.log('');
+  }
+  if (r.steps.length > 0) {
+    console.log('per-frame streaming step (createStream().push + read-back of logits, flow, ldm):');
+    console.log(table([head, ...r.steps.map((s) => [
+      `step ${s.config}`, (s.flops / 1e6).toFixed(1), fmtMs(s.times.ours), fmtMs(s.times.stockWebgpu), fmtMs(s.times.cpu),
+      ratio(s.times.ours, s.times.stockWebgpu), ratio(s.times.ours, s.times.cpu), gflops(s.flops, s.times.ours),
+      s.times.ours ? `${((s.flops / s.times.ours.ms / 1e6 / y) * 100).toFixed(0)}%` : '-',
+    ])]));
+    for (const s of r.steps) {
+      console.log(`  ${s.config} FLOPs by op (MFLOP): ${Object.entries(s.flopsByOp).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`).join(', ')}`);
+      for (const [impl, d] of Object.entries(s.relL2VsCpu)) console.log(`  ${s.config} ${impl} vs cpu rel L2: ${Object.entries(d).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}`);
+      for (const [impl, t] of Object.entries(s.times)) if (t && 'note' in t && t.note) console.log(`  ${s.config} ${impl}: ${t.note}`);
+    }
+  }
+  console.log('\n* capped: one run exceeded --cap-s, so it was not repeated; the time shown (and any ratio marked >) is a lower bound.');
+}
+
+async function main(): Promise<void> {
+  const { opts, out, verbose } = options();
+  const session = await openBrowserSession('/src/cli/harness/bench.html', { verbose });
+  try {
+    await session.page.waitForFunction(() => window.molBench !== undefined, undefined, { timeout: 120_000 });
+    await session.page.evaluate(() => window.molBench.ready);
+    const report = await session.page.evaluate((o) => window.molBench.run(o), opts);
+    if (session.errors.length > 0) throw new Error(`WebGPU errors in the page:\n${session.errors.join('\n')}`);
+    print(report);
+    if (out) {
+      writeFileSync(out, JSON.stringify({ options: opts, ...report }, null, 2));
+      console.log(`wrote ${out}`);
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
+  process.exit(1);
+});
