@@ -93,9 +93,11 @@ export class VideoFileSource implements FrameSource {
         let index = 0;
         let lastPresented = 0;
         let failed = false;
+        let inFlight: Promise<void> = Promise.resolve();
+        // 'ended' can fire while the last frame is still being processed: resolve only after it.
         const finish = (): void => {
           video.onended = null;
-          resolve();
+          void inFlight.then(() => resolve());
         };
         this.stopHook = finish;
         video.onended = finish;
@@ -106,7 +108,7 @@ export class VideoFileSource implements FrameSource {
           if (lastPresented && meta.presentedFrames > lastPresented + 1) this.droppedFrames += meta.presentedFrames - lastPresented - 1;
           lastPresented = meta.presentedFrames;
           const frame: Frame = { index: index++, timestampMs: meta.mediaTime * 1000, width, height, image: video };
-          Promise.resolve(onFrame(frame)).then(
+          inFlight = Promise.resolve(onFrame(frame)).then(
             () => {
               if (this.stopped) return finish();
               if (video.ended) return finish();
@@ -114,7 +116,7 @@ export class VideoFileSource implements FrameSource {
               video.play().catch((err: unknown) => { failed = true; reject(err); });
             },
             (err: unknown) => { failed = true; reject(err); },
-          );
+          ) as Promise<void>;
         };
         video.requestVideoFrameCallback(onVideoFrame);
         video.play().catch((err: unknown) => reject(new UnreadableVideoError(`${this.name}: playback failed (${err instanceof Error ? err.message : String(err)}).`, { cause: err })));

@@ -1,0 +1,73 @@
+/**
+ * `npx tsx src/cli/analyze/frames-stats.ts <out-dir> [--from i] [--to j]`: tracking coverage, alignment jitter
+ * and per-stage times from an analyze run's frames.jsonl.
+ *  - still jitter: per landmark and axis, the std of its crop-space position over the frames; reported as
+ *    the mean over the 68 points of sqrt((sx^2 + sy^2) / 2) (px), and the worst point;
+ *  - high-pass jitter (for moving faces): RMS distance of each crop-space landmark from its centred 5-frame
+ *    moving average, over runs of consecutive tracked frames (slow motion and expressions pass, jitter does not).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FrameRecord } from './frame-record';
+
+function median(v: number[]): number {
+  if (!v.length) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export function frameStats(records: FrameRecord[]) {
+  const tracked = records.filter((r) => r.faceFound && r.landmarks68Crop);
+  const n = tracked.length;
+  const perPoint: number[] = [];
+  for (let k = 0; k < 68 && n > 1; k++) {
+    const axisStd = [0, 1].map((a) => {
+      const v = tracked.map((r) => r.landmarks68Crop![k][a]);
+      const m = v.reduce((x, y) => x + y, 0) / v.length;
+      return Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / v.length);
+    });
+    perPoint.push(Math.sqrt((axisStd[0] ** 2 + axisStd[1] ** 2) / 2));
+  }
+  let hpSum = 0;
+  let hpCount = 0;
+  for (let i = 2; i + 2 < records.length; i++) {
+    const win = records.slice(i - 2, i + 3);
+    if (!win.every((r) => r.faceFound && r.landmarks68Crop)) continue;
+    for (let k = 0; k < 68; k++) {
+      for (const a of [0, 1]) {
+        const avg = win.reduce((s, r) => s + r.landmarks68Crop![k][a], 0) / 5;
+        hpSum += (records[i].landmarks68Crop![k][a] - avg) ** 2;
+        hpCount++;
+      }
+    }
+  }
+  const stages = new Set(records.flatMap((r) => Object.keys(r.timings)));
+  const timings = Object.fromEntries([...stages].map((s) => [s, median(records.slice(1).map((r) => r.timings[s]).filter((v) => v !== undefined))]));
+  return {
+    frames: records.length,
+    tracked: n,
+    coverage: records.length ? n / records.length : 0,
+    stillJitterPx: perPoint.length ? perPoint.reduce((a, b) => a + b, 0) / perPoint.length : NaN,
+    stillJitterWorstPx: perPoint.length ? Math.max(...perPoint) : NaN,
+    highPassJitterPx: hpCount ? Math.sqrt(hpSum / hpCount) : NaN,
+    medianStageMs: timings,
+  };
+}
+
+function main(): void {
+  const [dir, ...rest] = process.argv.slice(2);
+  if (!dir) {
+    console.error('usage: npx tsx src/cli/analyze/frames-stats.ts <analyze-out-dir> [--from i] [--to j]');
+    process.exit(2);
+  }
+  const opt = (name: string): number | undefined => {
+    const i = rest.indexOf(name);
+    return i >= 0 ? Number(rest[i + 1]) : undefined;
+  };
+  const all = readFileSync(path.join(dir, 'frames.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FrameRecord);
+  const from = opt('--from') ?? 0;
+  const to = opt('--to') ?? all.length - 1;
+  console.log(JSON.stringify({ range: [from, to], ...frameStats(all.filter((r) => r.index >= from && r.index <= to)) }, null, 2));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();
