@@ -10,14 +10,14 @@ Written to a temporary file and renamed, so a crash mid-save never leaves a trun
 """
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+
+from .data.atomic import atomic_path
 
 REQUIRED_KEYS = ("model", "config", "classes", "normalisation", "provenance", "metrics", "step")
 
@@ -46,15 +46,8 @@ def save_checkpoint(path: Path | str, payload: dict[str, Any]) -> Path:
     if missing:
         raise CheckpointError(f"checkpoint payload lacks {missing}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         torch.save(payload, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Optional, Sequence
 
 import torch
 
+from .data.atomic import atomic_path
 from .data.cached import open_caches
 from .data.classes import class_list
 from .losses import DEFAULT_LAMBDA_LDM, DEFAULT_LAMBDA_OF
@@ -35,16 +34,9 @@ from .train import TrainOptions, git_commit
 
 
 def _write_json_atomic(path: Path, obj: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .atomic import atomic_path
 from .casme2 import read_casme2
 from .records import VideoRecord
 from .samm import read_samm
@@ -59,15 +59,8 @@ def cache_key(record: VideoRecord, fps: int, tracker: str) -> str:
 
 
 def _atomic_save_npz(path: Path, **arrays) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        np.savez(f, **arrays)
 
 
 def preprocess_record(record: VideoRecord, cache_dir: Path, tracker: str, fps: int | None = None,
@@ -98,15 +91,9 @@ def preprocess_record(record: VideoRecord, cache_dir: Path, tracker: str, fps: i
 
 def write_index(cache_dir: Path, entries: Sequence[dict], name: str = INDEX_NAME) -> Path:
     path = cache_dir / name
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            for e in entries:
-                f.write(json.dumps(e, sort_keys=True) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
+        for e in entries:
+            f.write(json.dumps(e, sort_keys=True) + "\n")
     return path
 
 

@@ -5,14 +5,13 @@ heights lose their last column/row (4:2:0 needs even sizes); every frame must ha
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from PIL import Image
 
+from .atomic import atomic_path
 from .records import DatasetLayoutError
 
 
@@ -33,29 +32,22 @@ def write_y4m(frames: Sequence[Path], out: Path, fps: int) -> tuple[int, int]:
     """Writes atomically (temp file + rename); returns (width, height) written."""
     if not frames:
         raise DatasetLayoutError("no frames to write")
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            size = None
-            for path in frames:
-                try:
-                    with Image.open(path) as im:
-                        rgb = np.asarray(im.convert("RGB"))
-                except (OSError, ValueError) as e:
-                    raise DatasetLayoutError(f"{path}: cannot decode image ({e})") from None
-                if size is None:
-                    size = (rgb.shape[1] & ~1, rgb.shape[0] & ~1)
-                    if size[0] < 2 or size[1] < 2:
-                        raise DatasetLayoutError(f"{path}: image too small ({rgb.shape[1]}x{rgb.shape[0]})")
-                    f.write(f"YUV4MPEG2 W{size[0]} H{size[1]} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-                elif (rgb.shape[1] & ~1, rgb.shape[0] & ~1) != size:
-                    raise DatasetLayoutError(
-                        f"{path}: frame is {rgb.shape[1]}x{rgb.shape[0]}, the clip's first frame is {size[0]}x{size[1]}")
-                f.write(b"FRAME\n")
-                f.write(_i420(rgb[: size[1], : size[0]]))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    size = None
+    with atomic_path(out) as tmp, open(tmp, "wb") as f:
+        for path in frames:
+            try:
+                with Image.open(path) as im:
+                    rgb = np.asarray(im.convert("RGB"))
+            except (OSError, ValueError) as e:
+                raise DatasetLayoutError(f"{path}: cannot decode image ({e})") from None
+            if size is None:
+                size = (rgb.shape[1] & ~1, rgb.shape[0] & ~1)
+                if size[0] < 2 or size[1] < 2:
+                    raise DatasetLayoutError(f"{path}: image too small ({rgb.shape[1]}x{rgb.shape[0]})")
+                f.write(f"YUV4MPEG2 W{size[0]} H{size[1]} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+            elif (rgb.shape[1] & ~1, rgb.shape[0] & ~1) != size:
+                raise DatasetLayoutError(
+                    f"{path}: frame is {rgb.shape[1]}x{rgb.shape[0]}, the clip's first frame is {size[0]}x{size[1]}")
+            f.write(b"FRAME\n")
+            f.write(_i420(rgb[: size[1], : size[0]]))
     return size
