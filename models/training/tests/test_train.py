@@ -106,3 +106,11 @@ def test_cli_trains_the_real_rt_model_on_a_cache(tmp_path):
     from moltrain.config import load_config
     from moltrain.model import build_model
     build_model(load_config("rt", 3)).load_state_dict(ckpt["model"])   # loads back with strict names/shapes
+    # the checkpoint is what the web-weight exporter consumes
+    from moltrain.export import export_checkpoint
+    from moltrain.weights_io import read_model_dir
+    export_checkpoint(ckpt, tmp_path / "web", float16=True, expect_config="rt")
+    doc, weights = read_model_dir(tmp_path / "web")
+    assert doc["classes"] == CLASSES and doc["config"]["name"] == "rt"
+    assert doc["input"]["normalisation"] == NORMALISATION
+    assert doc["provenance"]["data"]["datasets"] == ["smic"]
