@@ -71,6 +71,18 @@ describe('TransformSmoother', () => {
     expect(worst).toBeLessThan(1);
   });
 
+  it('a track that starts in fast motion (155 crop px/s) is followed within 1 px from its second frame', () => {
+    const s = new TransformSmoother();
+    for (let i = 0; i < 10; i++) {
+      const t = i * 33.33;
+      const moving = { ...still, centreX: still.centreX - (155 / still.scale) * (t / 1000) };
+      const out = s.smooth(moving, t);
+      const raw = applyAffine(cropAffine(moving), [[320, 240]])[0][0];
+      const sm = applyAffine(cropAffine(out), [[320, 240]])[0][0];
+      expect(Math.abs(raw - sm), `frame ${i}`).toBeLessThan(1);
+    }
+  });
+
   it('starts from the first measurement after reset (no pull towards the previous track)', () => {
     const s = new TransformSmoother();
     for (let i = 0; i < 10; i++) s.smooth(still, i * 33);

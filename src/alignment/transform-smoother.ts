@@ -6,9 +6,10 @@
 import { CROP_SIZE, type SimilarityParams } from './mol-align';
 import { OneEuroFilter, type OneEuroParams } from './one-euro';
 
-// Chosen so that a still face with 0.5 crop-px tracker noise settles to ~0.12 px std, while a head moving
-// 37 crop px/s (a brisk turn) lags the raw alignment by < 1 px.
-export const DEFAULT_SMOOTHING: OneEuroParams = { minCutoff: 0.1, beta: 0.1, dCutoff: 0.5 };
+// Chosen so that a still face with 0.5 crop-px tracker noise settles to ~0.15 px std, a head moving 37 crop
+// px/s lags the raw alignment by ~0.5 px, and a track that starts moving at 155 crop px/s (a fast pan) lags
+// by < 1 px from its second frame on.
+export const DEFAULT_SMOOTHING: OneEuroParams = { minCutoff: 0.3, beta: 0.2, dCutoff: 1 };
 
 const HALF = CROP_SIZE / 2;
 

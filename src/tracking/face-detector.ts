@@ -5,6 +5,10 @@
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectedFace } from './types';
+import { boxIou } from './roi';
+
+/** Tile side as a fraction of the frame: 4 tiles overlap by 20% so a face on a seam is whole in one of them. */
+const TILE_FRACTION = 0.6;
 import { TrackingAssetError } from './types';
 import { trackingAssets } from './asset-urls';
 
@@ -32,23 +36,65 @@ export class BlazeFaceDetector {
     }
   }
 
-  /** All faces in the image, largest first, in pixels of `width` x `height`. */
-  detect(image: TexImageSource, width: number, height: number): DetectedFace[] {
-    const result = this.detector.detect(image);
+  /**
+   * All faces in the image, largest first, in pixels of `width` x `height`. BlazeFace sees the frame at
+   * 128x128, so faces under ~20 input px (about 1/6 of the frame height) are missed; with `tiles`, the detector
+   * also runs on four overlapping quarter-size tiles at native resolution (2.5x finer) and the results merge.
+   */
+  detect(image: CanvasImageSource & TexImageSource, width: number, height: number, tiles = false): DetectedFace[] {
+    const faces = this.detectIn(image, width, height, 0, 0);
+    if (tiles && width >= 256 && height >= 256) {
+      const tw = Math.round(width * TILE_FRACTION);
+      const th = Math.round(height * TILE_FRACTION);
+      for (const [ox, oy] of [[0, 0], [width - tw, 0], [0, height - th], [width - tw, height - th]]) {
+        this.tileCanvas ??= new OffscreenCanvas(tw, th);
+        if (this.tileCanvas.width !== tw || this.tileCanvas.height !== th) Object.assign(this.tileCanvas, { width: tw, height: th });
+        const ctx = this.tileCanvas.getContext('2d');
+        if (!ctx) break;
+        ctx.drawImage(image, ox, oy, tw, th, 0, 0, tw, th);
+        faces.push(...this.detectIn(this.tileCanvas, tw, th, ox, oy));
+      }
+    }
+    return mergeDetections(faces);
+  }
+
+  private tileCanvas: OffscreenCanvas | null = null;
+
+  private detectIn(image: TexImageSource, width: number, height: number, ox: number, oy: number): DetectedFace[] {
     const faces: DetectedFace[] = [];
-    for (const d of result.detections) {
+    for (const d of this.detector.detect(image).detections) {
       const b = d.boundingBox;
       if (!b || d.keypoints.length < 2) continue;
       faces.push({
-        box: [b.originX, b.originY, b.width, b.height],
+        box: [b.originX + ox, b.originY + oy, b.width, b.height],
         score: d.categories[0]?.score ?? 0,
-        keypoints: d.keypoints.map((k) => [k.x * width, k.y * height] as const),
+        keypoints: d.keypoints.map((k) => [k.x * width + ox, k.y * height + oy] as const),
       });
     }
-    return faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+    return faces;
   }
 
   close(): void {
     this.detector.close();
   }
+}
+
+/** Non-maximum suppression across the full-frame and tile passes; largest face first. */
+export function mergeDetections(faces: DetectedFace[]): DetectedFace[] {
+  const byScore = [...faces].sort((a, b) => b.score - a.score);
+  const kept: DetectedFace[] = [];
+  for (const f of byScore) {
+    // a face seen whole in a tile and cut at a tile edge overlaps its own larger box by less than IoU 0.3,
+    // so also drop boxes mostly contained in a kept one
+    const dup = kept.some((k) => boxIou(k.box, f.box) > 0.3 || containedFraction(f.box, k.box) > 0.6);
+    if (!dup) kept.push(f);
+  }
+  return kept.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+}
+
+function containedFraction(inner: readonly number[], outer: readonly number[]): number {
+  const ix = Math.max(0, Math.min(inner[0] + inner[2], outer[0] + outer[2]) - Math.max(inner[0], outer[0]));
+  const iy = Math.max(0, Math.min(inner[1] + inner[3], outer[1] + outer[3]) - Math.max(inner[1], outer[1]));
+  const area = inner[2] * inner[3];
+  return area > 0 ? (ix * iy) / area : 0;
 }

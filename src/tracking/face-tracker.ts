@@ -13,7 +13,7 @@ import type { DetectedFace, RotatedRect } from './types';
 
 export interface TrackInput {
   /** The frame as drawn for the detector. */
-  image: TexImageSource;
+  image: OffscreenCanvas | HTMLCanvasElement;
   rgba: Uint8ClampedArray;
   width: number;
   height: number;
@@ -38,6 +38,7 @@ export class FaceTracker {
   private roi: RotatedRect | null = null;
   private faceCount = 0;
   private sinceDetect = 0;
+  private sinceTiles = Infinity;
   private readonly recountEvery: number;
 
   constructor(private readonly detector: BlazeFaceDetector, private readonly mesh: FaceMeshModel, opts: FaceTrackerOptions = {}) {
@@ -48,23 +49,27 @@ export class FaceTracker {
     this.roi = null;
     this.faceCount = 0;
     this.sinceDetect = 0;
+    this.sinceTiles = Infinity;
   }
 
   async track(input: TrackInput): Promise<TrackResult> {
     const timings: TrackResult['timings'] = {};
     let reacquired = false;
     let detections: DetectedFace[] | null = null;
-    const detect = (): DetectedFace[] => {
+    const detect = (tiles: boolean): DetectedFace[] => {
       const t0 = performance.now();
-      const faces = this.detector.detect(input.image, input.width, input.height);
+      const faces = this.detector.detect(input.image, input.width, input.height, tiles);
+      if (tiles) this.sinceTiles = 0;
       timings.detect = (timings.detect ?? 0) + performance.now() - t0;
       this.sinceDetect = 0;
       this.faceCount = faces.length;
       return faces;
     };
 
+    this.sinceTiles++;
     if (this.roi === null || this.sinceDetect >= this.recountEvery) {
-      detections = detect();
+      // tiles (small faces) on every recount, and while searching for a face at most every recountEvery/3 frames
+      detections = detect(this.roi !== null || this.sinceTiles >= Math.ceil(this.recountEvery / 3));
       if (this.roi === null) {
         if (detections.length === 0) return this.noFace(timings);
         this.roi = roiFromDetection(detections[0]);
@@ -76,7 +81,7 @@ export class FaceTracker {
     let est = await this.runMesh(input, this.roi, timings);
     if (est.presence < FACE_PRESENCE_THRESHOLD && !reacquired) {
       // Lost the track: try the detector on this very frame before giving up.
-      detections = detect();
+      detections = detect(false);
       if (detections.length === 0) return this.noFace(timings);
       this.roi = roiFromDetection(detections[0]);
       reacquired = true;
