@@ -108,6 +108,9 @@ def pool_by_video(pred: dict) -> dict:
     for i, v in enumerate(pred["video_ids"]):
         order.setdefault(v, []).append(i)
     logits = np.stack([pred["logits"][ix].mean(axis=0) for ix in order.values()]) if order else pred["logits"]
+    for v, ix in order.items():
+        if len(set(pred["labels"][ix].tolist())) != 1:
+            raise TrainingError(f"clips of video {v} carry different labels {sorted(set(pred['labels'][ix].tolist()))}")
     labels = np.asarray([pred["labels"][ix[0]] for ix in order.values()], dtype=np.int64)
     return {"logits": logits, "labels": labels, "video_ids": list(order)}
 

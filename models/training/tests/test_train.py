@@ -114,3 +114,15 @@ def test_cli_trains_the_real_rt_model_on_a_cache(tmp_path):
     assert doc["classes"] == CLASSES and doc["config"]["name"] == "rt"
     assert doc["input"]["normalisation"] == NORMALISATION
     assert doc["provenance"]["data"]["datasets"] == ["smic"]
+
+
+def test_video_pooling_averages_clip_logits():
+    import numpy as np
+    pred = {"logits": np.array([[2.0, 0, 0], [0, 3.0, 0], [0, 0, 1.0]]), "labels": np.array([1, 1, 2]),
+            "video_ids": ["v1", "v1", "v2"]}
+    pooled = pool_by_video(pred)
+    assert pooled["video_ids"] == ["v1", "v2"] and pooled["labels"].tolist() == [1, 2]
+    np.testing.assert_allclose(pooled["logits"][0], [1.0, 1.5, 0.0])
+    pred["labels"] = np.array([1, 0, 2])
+    with pytest.raises(TrainingError, match="clips of video v1 carry different labels"):
+        pool_by_video(pred)
