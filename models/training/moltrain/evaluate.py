@@ -7,6 +7,8 @@
         --data .cache/clips/casme2 --data .cache/clips/samm --data .cache/clips/smic --out reports/composite.json
     /usr/bin/python3 -m moltrain.evaluate --protocol cross --train-data .cache/clips/casme2 \
         --test-data .cache/clips/samm --out reports/casme2-to-samm.json
+    /usr/bin/python3 -m moltrain.evaluate --protocol checkpoint --checkpoint runs/synth-rt/final.pt \
+        --data .cache/clips/casme2 --out reports/synth-rt-on-casme2.json     # score trained weights, no training
 
 The report holds, per fold and summed over folds (the composite confusion matrix): Acc, weighted F1, UF1,
 UAR, per-class F1/recall/support and the confusion matrix, at two units: `video` (one prediction per
@@ -29,8 +31,11 @@ from .data.atomic import atomic_path
 from .data.cached import open_caches
 from .data.classes import class_list
 from .losses import DEFAULT_LAMBDA_LDM, DEFAULT_LAMBDA_OF
-from .protocols import ProtocolError, clip_subjects, cross_fold, loso_folds, run_folds
+from .protocols import ProtocolError, clip_subjects, cross_fold, loso_folds, run_folds, score_model
 from .train import TrainOptions, git_commit
+
+
+UNITS = "video = mean of a video's clip logits (MEGC unit); clip = every 8-frame clip (official MOL unit)"
 
 
 def _write_json_atomic(path: Path, obj: dict) -> None:
@@ -41,7 +46,8 @@ def _write_json_atomic(path: Path, obj: dict) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="moltrain.evaluate", description="Evaluate MOL with a protocol.")
-    ap.add_argument("--protocol", required=True, choices=("loso", "composite", "cross"))
+    ap.add_argument("--protocol", required=True, choices=("loso", "composite", "cross", "checkpoint"))
+    ap.add_argument("--checkpoint", type=Path, help="trained weights to score (--protocol checkpoint)")
     ap.add_argument("--data", type=Path, action="append", default=[], help="cache folder (loso, composite)")
     ap.add_argument("--train-data", type=Path, action="append", default=[], help="cache folder(s) A (cross)")
     ap.add_argument("--test-data", type=Path, action="append", default=[], help="cache folder(s) B (cross)")
@@ -66,12 +72,48 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _provenance(argv: Optional[Sequence[str]]) -> dict:
+    return {"command": "python3 -m moltrain.evaluate " + " ".join(sys.argv[1:] if argv is None else argv),
+            "code_commit": git_commit(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def _score_checkpoint(args: argparse.Namespace, argv: Optional[Sequence[str]]) -> int:
+    from .checkpoint import load_checkpoint
+    from .config import MolConfig
+    from .model import build_model
+
+    if args.checkpoint is None or not args.data:
+        raise ProtocolError("--protocol checkpoint needs --checkpoint and --data")
+    ckpt = load_checkpoint(args.checkpoint)
+    classes = list(ckpt["classes"])
+    ds = open_caches(args.data, len(classes))
+    names = sorted({c.entry["dataset"] for c in ds.clips})
+    expected = class_list(names[0] if len(names) == 1 else "composite", len(classes))
+    if expected != classes:
+        raise ProtocolError(f"{args.checkpoint} predicts {classes}, the data is labelled {expected}")
+    cfg = MolConfig.from_dict(ckpt["config"])
+    model = build_model(cfg)
+    model.load_state_dict(ckpt["model"])
+    result = score_model(model, ds, classes, args.device)
+    report = {"protocol": "checkpoint", "checkpoint": str(args.checkpoint), "datasets": names, "classes": classes,
+              "config": asdict(cfg), "checkpoint_provenance": ckpt["provenance"], "dropped": ds.dropped,
+              "provenance": _provenance(argv), "units": UNITS, "summed": {"clip": result["clip"], "video": result["video"]},
+              "predictions": result["predictions"]}
+    _write_json_atomic(args.out, report)
+    v = result["video"]
+    print(json.dumps({"report": str(args.out), "acc": v["acc"], "uf1": v["uf1"], "uar": v["uar"],
+                      "weighted_f1": v["weighted_f1"]}))
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     from .config import load_config
     from .model import build_model
 
     torch.set_num_threads(args.threads)
+    if args.protocol == "checkpoint":
+        return _score_checkpoint(args, argv)
     if args.protocol == "composite" and args.classes != 3:
         raise ProtocolError("the composite protocol is 3-class (MEGC 2019 mapping)")
     if args.protocol == "cross":
@@ -107,10 +149,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     report = {
         "protocol": args.protocol, "datasets": names, "classes": classes, "config": asdict(cfg),
         "options": asdict(opts), "dropped": {"train": train_ds.dropped, "test": test_ds.dropped},
-        "provenance": {"command": "python3 -m moltrain.evaluate " + " ".join(sys.argv[1:] if argv is None else argv),
-                       "code_commit": git_commit(),
-                       "date": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-        "units": "video = mean of a video's clip logits (MEGC unit); clip = every 8-frame clip (official MOL unit)",
+        "provenance": _provenance(argv), "units": UNITS,
         **result,
     }
     _write_json_atomic(args.out, report)

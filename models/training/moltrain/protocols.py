@@ -107,3 +107,19 @@ def run_folds(dataset, folds: Sequence[Fold], *, make_model: Callable[[], torch.
     return {"folds": per_fold,
             "summed": {"clip": scores_from_confusion(sum_confusions(clip_cms)),
                        "video": scores_from_confusion(sum_confusions(video_cms))}}
+
+
+def score_model(model: torch.nn.Module, dataset, classes: Sequence[str], device: str = "cpu",
+                batch_size: int = 16) -> dict:
+    """Scores already-trained weights on a whole dataset (no training; e.g. synthetic-trained weights on
+    real data): clip- and video-level scores and per-video predictions."""
+    if len(dataset) == 0:
+        raise ProtocolError("nothing to score: the dataset has no clips")
+    clip_pred = predict(model.to(device), dataset, device, batch_size)
+    video_pred = pool_by_video(clip_pred)
+    k = len(classes)
+    return {"clip": scores_from_confusion(confusion_of(clip_pred, k)),
+            "video": scores_from_confusion(confusion_of(video_pred, k)),
+            "predictions": [{"video_id": v, "label": int(l), "pred": int(np.argmax(z))}
+                            for v, l, z in zip(video_pred["video_ids"], video_pred["labels"], video_pred["logits"])]}
+

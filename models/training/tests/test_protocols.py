@@ -87,3 +87,35 @@ def test_evaluate_cli_composite_on_the_real_rt_model(tmp_path):
     assert set(summed) >= {"acc", "uf1", "uar", "weighted_f1", "confusion"}
     with pytest.raises(ProtocolError, match="composite protocol is 3-class"):
         evaluate_main(["--protocol", "composite", "--data", str(c2), "--classes", "5", "--out", str(out)])
+
+
+def test_evaluate_cli_scores_a_trained_checkpoint_without_training(tmp_path):
+    import torch
+    from moltrain.checkpoint import save_checkpoint
+    from moltrain.config import load_config
+    from moltrain.data.clip import NORMALISATION
+    from moltrain.model import build_model
+    from dataclasses import asdict
+
+    cfg = load_config("rt", 3)
+    torch.manual_seed(0)
+    model = build_model(cfg)
+    ckpt = tmp_path / "w.pt"
+    save_checkpoint(ckpt, {"model": model.state_dict(), "config": asdict(cfg), "classes": CLASSES,
+                           "normalisation": NORMALISATION, "provenance": {"data": "none"}, "metrics": {}, "step": 0})
+    cache = make_cache(tmp_path, [("samm", "006", "006_1_2", "Happiness", 8, ()),
+                                  ("samm", "007", "007_1_1", "Anger", 17, ())], name="samm")
+    out = tmp_path / "r.json"
+    assert evaluate_main(["--protocol", "checkpoint", "--checkpoint", str(ckpt), "--data", str(cache),
+                          "--threads", "1", "--out", str(out)]) == 0
+    rep = json.loads(out.read_text())
+    assert rep["summed"]["video"]["n"] == 2 and rep["summed"]["clip"]["n"] == 3      # 1 + 2 clips
+    assert rep["checkpoint_provenance"] == {"data": "none"}
+    from moltrain.data.cached import open_caches
+    from moltrain.train import predict
+    logits = predict(model, open_caches([cache], 3))["logits"]     # clip 0: video 006_1_2; clips 1-2: 007_1_1
+    assert [p["pred"] for p in rep["predictions"]] == [int(logits[0].argmax()), int(logits[1:].mean(0).argmax())]
+    with pytest.raises(ProtocolError, match="predicts .* the data is labelled"):
+        save_checkpoint(ckpt, {"model": {}, "config": asdict(cfg), "classes": ["a", "b", "c"],
+                               "normalisation": NORMALISATION, "provenance": {}, "metrics": {}, "step": 0})
+        evaluate_main(["--protocol", "checkpoint", "--checkpoint", str(ckpt), "--data", str(cache), "--out", str(out)])
