@@ -40,16 +40,16 @@ def _merge_close(centres: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, 
     close = dist < MERGE_PX
     if close.sum() == len(centres):          # nothing to merge (only the diagonal)
         return centres, targets
-    keep_c, keep_t = [], []
-    used = np.zeros(len(centres), dtype=bool)
-    for i in range(len(centres)):
-        if used[i]:
+    keep = np.ones(len(centres), dtype=bool)
+    c, t = centres.copy(), targets.copy()
+    for i in np.nonzero(close.sum(1) > 1)[0]:
+        if not keep[i]:
             continue
-        group = close[i] & ~used
-        used |= group
-        keep_c.append(centres[group].mean(0))
-        keep_t.append(targets[group].mean(0))
-    return np.array(keep_c), np.array(keep_t)
+        group = close[i] & keep
+        c[i], t[i] = centres[group].mean(0), targets[group].mean(0)
+        group[i] = False
+        keep &= ~group
+    return c[keep], t[keep]
 
 
 @dataclass(frozen=True)

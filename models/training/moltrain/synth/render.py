@@ -4,8 +4,7 @@ Frame t shows the source face S under the mapping  Phi_t(p) = G_t(p + E_t(p)):
   E_t = sum_k s_k(t) D_k   local expression/blink fields (crop px) times their time profiles,
   G_t                      a small similarity (head motion + alignment jitter) about the crop centre.
 Backward warp: I_t(q) = S(Phi_t^-1(q)), where G_t is inverted in closed form and p + E_t(p) = r by
-fixed-point iteration p <- r - E_t(p) (converges while the field's Lipschitz constant is below 1, which
-`fold_margin` guards). The targets then follow exactly from the same mapping:
+Newton iterations (converge quickly while det(I + grad E) stays well above 0, which `fold_margin` guards). The targets then follow exactly from the same mapping:
   flow_t(q)     = Phi_{t+1}(Phi_t^-1(q)) - q       (frame t -> t+1, (u, v) px, OpenCV order)
   landmarks_t   = Phi_t(L)
 All frames are processed as one batch in torch (grid_sample), and only pixels near a field's support iterate.
@@ -19,9 +18,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-# Stop when an iteration moves no pixel by more than this (px); the final residual is reported per clip.
-FIXED_POINT_TOL = 1e-3
-FIXED_POINT_MAX_ITERS = 60
+# Stop when |p + E(p) - r| is below this for every pixel (px); the final residual is reported per clip.
+INVERSE_TOL = 1e-3
+INVERSE_MAX_ITERS = 30
 
 
 class RenderError(RuntimeError):
@@ -79,53 +78,62 @@ def _sample(img: torch.Tensor, pts: torch.Tensor) -> torch.Tensor:
     return out.reshape((t, img.shape[1]) + pts.shape[1:-1])
 
 
-def _near_masks(d: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """Per frame, the pixels within reach of a moving field: [T, H, W] bool. A pixel r can only map to a
-    p != r if some field is non-zero within max|E| of r, so everything else skips the iteration."""
-    n_frames = w.shape[1]
+def _active_pixels(d: torch.Tensor, w: torch.Tensor, r: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(frames where some field is on, flat indices of the output pixels that may move). A pixel q can only
+    map to p != r = G^-1(q) if a field is non-zero within max|E| of r; r is within max|r - q| of q, so one
+    dilated union of the field supports serves every frame and the rest keeps p = r."""
     size = d.shape[-1]
-    near = torch.zeros((n_frames, size, size), dtype=torch.bool)
-    for k in range(d.shape[0]):
-        active = w[k] != 0
-        if not bool(active.any()):
-            continue
-        mag2 = (d[k] * d[k]).sum(0)
-        reach = int(np.ceil(float(mag2.max()) ** 0.5 * float(w[k].abs().max()))) + 2
-        dil = F.max_pool2d((mag2 > 0).float()[None, None], 2 * reach + 1, stride=1, padding=reach)[0, 0] > 0
-        near |= active[:, None, None] & dil[None]
-    return near
-
-
-def _invert(e: torch.Tensor, r: torch.Tensor, near: torch.Tensor) -> tuple[torch.Tensor, float]:
-    """Solve p + e_t(p) = r_t for every frame t and pixel: e [T, 2, H, W], r [T, H, W, 2] (float32)."""
-    size = e.shape[-1]
-    idx = torch.clamp(torch.round(r), 0, size - 1).long()
-    t_idx = torch.arange(e.shape[0])[:, None, None].expand(r.shape[:3])
-    sel = near[t_idx, idx[..., 1], idx[..., 0]].flatten(1)         # [T, H*W]: target pixel near a field
-    counts = sel.sum(1)
-    frames = torch.nonzero(counts > 0)[:, 0]          # frames where nothing moves keep p = r
+    frames = torch.nonzero((w != 0).any(0))[:, 0]
     if len(frames) == 0:
+        return frames, torch.zeros(0, dtype=torch.long)
+    grid = torch.arange(size, dtype=r.dtype)
+    shift = float((r[frames] - torch.stack(torch.meshgrid(grid, grid, indexing="xy"), -1)).abs().max())
+    support = torch.zeros((size, size), dtype=torch.bool)
+    reach = 0.0
+    for k in range(d.shape[0]):
+        if bool((w[k] != 0).any()):
+            mag2 = (d[k] * d[k]).sum(0)
+            support |= mag2 > 0
+            reach = max(reach, float(mag2.max()) ** 0.5 * float(w[k].abs().max()))
+    k = int(np.ceil(reach + shift)) + 2
+    near = F.max_pool2d(support.float()[None, None], 2 * k + 1, stride=1, padding=k)[0, 0] > 0
+    return frames, torch.nonzero(near.flatten())[:, 0]
+
+
+def _jacobian(e: torch.Tensor) -> torch.Tensor:
+    """Central-difference Jacobian of fields [T, 2, H, W] -> [T, 4, H, W] (d ex/dx, d ex/dy, d ey/dx, d ey/dy)."""
+    gx = torch.zeros_like(e)
+    gy = torch.zeros_like(e)
+    gx[..., 1:-1] = (e[..., 2:] - e[..., :-2]) / 2
+    gy[..., 1:-1, :] = (e[..., 2:, :] - e[..., :-2, :]) / 2
+    return torch.stack([gx[:, 0], gy[:, 0], gx[:, 1], gy[:, 1]], dim=1)
+
+
+def _invert(e: torch.Tensor, r: torch.Tensor, frames: torch.Tensor, idx: torch.Tensor) -> tuple[torch.Tensor, float]:
+    """Solve p + e_t(p) = r_t for the given frames and flat pixel indices: e [T, 2, H, W], r [T, H, W, 2]."""
+    if len(frames) == 0 or len(idx) == 0:
         return r.clone(), 0.0
-    sel, counts, ef = sel[frames], counts[frames], e[frames]
-    m = int(counts.max())
-    # Pad each frame's active list to the same length so all frames iterate in one batch.
-    order = torch.argsort(sel.to(torch.int8), dim=1, descending=True)[:, :m]
-    valid = torch.arange(m)[None] < counts[:, None]
+    ef = e[frames]
     rf = r.flatten(1, 2)
-    a = torch.gather(rf[frames], 1, order[..., None].expand(-1, -1, 2))     # [F, M, 2]
+    a = rf[frames][:, idx]                                                   # [F, M, 2]
+    # Newton iterations on p + e(p) = a, field and Jacobian sampled together at the current point. The fold
+    # guard keeps det(I + J) well above 0, where Newton converges in a few steps (the plain fixed point
+    # p <- a - e(p) needs |J| < 1, which a strong local shear can break).
+    ej = torch.cat([ef, _jacobian(ef)], dim=1)                               # [F, 6, H, W]
     q = a.clone()
-    for _ in range(FIXED_POINT_MAX_ITERS):
-        nq = a - _sample(ef, q).transpose(1, 2)
-        step = float((nq - q).abs().amax())
-        q = nq
-        if step < FIXED_POINT_TOL:
+    for it in range(INVERSE_MAX_ITERS + 1):
+        v = _sample(ej, q).transpose(1, 2)                                   # [F, M, 6]
+        g = q + v[..., :2] - a                                               # residual of p + e(p) = a
+        residual = float(g.abs().max())
+        if residual < INVERSE_TOL or it == INVERSE_MAX_ITERS:
             break
-    resid = (q + _sample(ef, q).transpose(1, 2) - a).abs().amax(-1)
-    residual = float(resid[valid].max())
-    q = torch.where(valid[..., None], q, a)
+        m00, m01, m10, m11 = 1 + v[..., 2], v[..., 3], v[..., 4], 1 + v[..., 5]
+        det = torch.clamp(m00 * m11 - m01 * m10, min=0.05)
+        q = q - torch.stack([(m11 * g[..., 0] - m01 * g[..., 1]) / det,
+                             (-m10 * g[..., 0] + m00 * g[..., 1]) / det], dim=-1)
     pf = rf.clone()
     sub = pf[frames]
-    sub.scatter_(1, order[..., None].expand(-1, -1, 2), q)
+    sub[:, idx] = q
     pf[frames] = sub
     return pf.reshape(r.shape), residual
 
@@ -147,14 +155,16 @@ def render(source: np.ndarray, ldm: np.ndarray, fields: list[np.ndarray], weight
         d = torch.from_numpy(np.stack(fields).astype(np.float32))                     # [K, 2, H, W]
         w = torch.from_numpy(np.asarray(weights, dtype=np.float32))                    # [K, T]
         e = torch.einsum("kt,kchw->tchw", w, d).contiguous()
-        near = _near_masks(d, w)
     else:
         e = torch.zeros((n_frames, 2, size, size))
-        near = torch.zeros((n_frames, size, size), dtype=torch.bool)
-    grid = torch.arange(size, dtype=torch.float64)
+    grid = torch.arange(size, dtype=torch.float32)
     ys, xs = torch.meshgrid(grid, grid, indexing="ij")
-    r = _sim_inverse_t(sim, xs, ys, centre).float()
-    p, residual = _invert(e, r, near)                                                        # [T, H, W, 2]
+    r = _sim_inverse_t(sim.float(), xs, ys, centre)
+    if fields:
+        frames_on, idx = _active_pixels(d, w, r)
+    else:
+        frames_on, idx = torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long)
+    p, residual = _invert(e, r, frames_on, idx)                                              # [T, H, W, 2]
     src = torch.from_numpy(np.ascontiguousarray(source, dtype=np.float32))[None, None].expand(n_frames, 1, -1, -1)
     frames = _sample(src, p)[:, 0]
     # Landmarks: Phi_t(L) with the same (bilinear) field the frames use.
@@ -169,9 +179,9 @@ def render(source: np.ndarray, ldm: np.ndarray, fields: list[np.ndarray], weight
     if n_frames > 1:
         pt = p[:-1]
         moved = pt + _sample(e[1:], pt).permute(0, 2, 3, 1)
-        moved = _sim_apply_t(sim[1:], moved.double().reshape(n_frames - 1, -1, 2), centre)
+        moved = _sim_apply_t(sim[1:].float(), moved.reshape(n_frames - 1, -1, 2), centre)
         moved = moved.reshape(n_frames - 1, size, size, 2)
-        flow = (moved - torch.stack([xs, ys], dim=-1)[None]).permute(0, 3, 1, 2).float()
+        flow = (moved - torch.stack([xs, ys], dim=-1)[None]).permute(0, 3, 1, 2)
     else:
         flow = torch.zeros((0, 2, size, size))
     return Rendered(frames=frames.numpy(), flow=flow.numpy(), landmarks=landmarks.numpy(),
