@@ -24,6 +24,11 @@ def class_emotions(num_classes: int) -> list[list[str]]:
     raise SynthError(f"synthetic clips come in 3 or 5 classes, not {num_classes}")
 
 
+def subject_of(identity: str) -> str:
+    """The person(s) behind a rendered identity: mirroring is the same person, a morph 'a+b@0.40' is 'a+b'."""
+    return identity.replace("~m", "").split("@")[0]
+
+
 def clip_to_sample(clip: Clip, label: int, sample_id: str) -> dict:
     """One rendered clip as the trainer's sample dict (video normalised, flow [2,H,W,T-1], ldm [136,T])."""
     n = clip.frames.shape[0]
@@ -32,7 +37,7 @@ def clip_to_sample(clip: Clip, label: int, sample_id: str) -> dict:
         "label": int(label),
         "flow": np.ascontiguousarray(clip.flow.transpose(0, 2, 3, 1)),
         "ldm": np.ascontiguousarray(clip.landmarks.reshape(n, 136).T),
-        "subject": clip.identity.replace("~m", ""),
+        "subject": subject_of(clip.identity),
         "sample_id": sample_id,
     }
 
