@@ -1,6 +1,7 @@
 /**
- * `npx tsx src/cli/analyze/frames-stats.ts <out-dir> [--from i] [--to j]`: tracking coverage, alignment jitter
- * and per-stage times from an analyze run's frames.jsonl.
+ * `npx tsx src/cli/analyze/frames-stats.ts <out-dir> [--from i] [--to j] [--realign]`: tracking coverage, alignment
+ * jitter and per-stage times from an analyze run's frames.jsonl (`--realign`: also with the current smoothed and
+ * the official per-frame alignment recomputed from the recorded landmarks).
  *  - still jitter: per landmark and axis, the std of its crop-space position over the frames; reported as
  *    the mean over the 68 points of sqrt((sx^2 + sy^2) / 2) (px), and the worst point;
  *  - high-pass jitter (for moving faces): RMS distance of each crop-space landmark from its centred 5-frame
@@ -9,6 +10,28 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameRecord } from './frame-record';
+import { applyAffine, cropAffine, molAlignmentParams } from '../../alignment/mol-align';
+import { TransformSmoother } from '../../alignment/transform-smoother';
+import type { Point } from '../../pipeline/types';
+
+/**
+ * Recomputes landmarks68Crop from the recorded video-px landmarks with the current alignment code, either
+ * smoothed (reset whenever the face is lost) or MOL's official per-frame alignment, so smoothing settings can
+ * be compared on one tracking run.
+ */
+export function realign(records: FrameRecord[], smoothed: boolean): FrameRecord[] {
+  const smoother = new TransformSmoother();
+  return records.map((r) => {
+    if (!r.faceFound || !r.landmarks68) {
+      smoother.reset();
+      return r;
+    }
+    const l68 = r.landmarks68 as unknown as Point[];
+    const raw = molAlignmentParams(l68);
+    const m = cropAffine(smoothed ? smoother.smooth(raw, r.timestampMs) : raw);
+    return { ...r, alignment: [...m], landmarks68Crop: applyAffine(m, l68).map(([x, y]) => [x, y]) };
+  });
+}
 
 function median(v: number[]): number {
   if (!v.length) return NaN;
@@ -57,7 +80,7 @@ export function frameStats(records: FrameRecord[]) {
 function main(): void {
   const [dir, ...rest] = process.argv.slice(2);
   if (!dir) {
-    console.error('usage: npx tsx src/cli/analyze/frames-stats.ts <analyze-out-dir> [--from i] [--to j]');
+    console.error('usage: npx tsx src/cli/analyze/frames-stats.ts <analyze-out-dir> [--from i] [--to j] [--realign]');
     process.exit(2);
   }
   const opt = (name: string): number | undefined => {
@@ -67,7 +90,13 @@ function main(): void {
   const all = readFileSync(path.join(dir, 'frames.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FrameRecord);
   const from = opt('--from') ?? 0;
   const to = opt('--to') ?? all.length - 1;
-  console.log(JSON.stringify({ range: [from, to], ...frameStats(all.filter((r) => r.index >= from && r.index <= to)) }, null, 2));
+  const pick = (recs: FrameRecord[]): FrameRecord[] => recs.filter((r) => r.index >= from && r.index <= to);
+  const report: Record<string, unknown> = { range: [from, to], recorded: frameStats(pick(all)) };
+  if (rest.includes('--realign')) {
+    report.realignedSmoothed = frameStats(pick(realign(all, true)));
+    report.realignedOfficialPerFrame = frameStats(pick(realign(all, false)));
+  }
+  console.log(JSON.stringify(report, null, 2));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();
