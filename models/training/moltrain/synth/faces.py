@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from . import ibug68
 from .field import tps_field
+from .photometric import gaussian_blur
 from .sampling import bilinear
 
 CROP = 128
@@ -78,12 +80,23 @@ def cached_morph(a: Face, b: Face, alpha: float) -> Face:
     return _cached_morph(a, b, alpha)
 
 
+def _face_mask(ldm: np.ndarray, feather: float = 3.0) -> np.ndarray:
+    """Soft mask of the face inside jaw and brows, float32 [128, 128] in [0, 1]."""
+    outline = np.concatenate([ldm[0:17], ldm[26:16:-1]])
+    img = Image.new("L", (CROP, CROP), 0)
+    ImageDraw.Draw(img).polygon([tuple(map(float, p)) for p in outline], fill=255)
+    m = np.asarray(img, dtype=np.float32)[None] / 255.0
+    return gaussian_blur(m, feather)[0]
+
+
 def morph(a: Face, b: Face, alpha: float) -> Face:
-    """A new identity: both faces warped to the blended shape (1-alpha) La + alpha Lb, then cross-dissolved."""
+    """A new identity: both faces warped to the blended shape (1-alpha) La + alpha Lb, then cross-dissolved
+    inside the face outline (hair and background stay a's, so pose differences leave no ghost around it)."""
     if not 0.0 <= alpha <= 1.0:
         raise FaceSourceError(f"morph weight must be in [0, 1], got {alpha}")
     shape = ((1 - alpha) * a.landmarks.astype(np.float64) + alpha * b.landmarks.astype(np.float64))
-    img = (1 - alpha) * _warp_to_shape(a, shape) + alpha * _warp_to_shape(b, shape)
+    k = alpha * _face_mask(shape)
+    img = (1 - k) * _warp_to_shape(a, shape) + k * _warp_to_shape(b, shape)
     return Face(image=np.clip(np.rint(img), 0, 255).astype(np.uint8), landmarks=shape.astype(np.float32),
                 identity=f"{a.identity}+{b.identity}@{alpha:.2f}", split=a.split)
 
