@@ -3,8 +3,11 @@ import { CHROMIUM_PATH, WEBGPU_FLAGS } from '../src/cli/chromium';
 
 // Two servers: the built PWA (vite preview) for app, offline and privacy tests, and the Vite dev server for
 // the WebGPU harness pages under src/cli/harness/ (kernel parity, model parity), which are not part of the app.
-const PREVIEW = 'http://127.0.0.1:4173';
-const DEV = 'http://127.0.0.1:5173';
+// Ports can be moved (E2E_PREVIEW_PORT, E2E_DEV_PORT) so that parallel runs on one machine do not share servers.
+const PREVIEW_PORT = process.env.E2E_PREVIEW_PORT ?? '4173';
+const DEV_PORT = process.env.E2E_DEV_PORT ?? '5173';
+const PREVIEW = `http://127.0.0.1:${PREVIEW_PORT}`;
+const DEV = `http://127.0.0.1:${DEV_PORT}`;
 
 export default defineConfig({
   testDir: '.',
@@ -21,8 +24,8 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: [
-    { command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort', url: PREVIEW, reuseExistingServer: !process.env.CI, cwd: '..' },
-    { command: 'npx vite --host 127.0.0.1 --port 5173 --strictPort', url: DEV, reuseExistingServer: !process.env.CI, cwd: '..' },
+    { command: `npx vite preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`, url: PREVIEW, reuseExistingServer: !process.env.CI, cwd: '..' },
+    { command: `npx vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`, url: DEV, reuseExistingServer: !process.env.CI, cwd: '..' },
   ],
   projects: [
     { name: 'app', testIgnore: /\.gpu\.spec\.ts$/, use: { baseURL: PREVIEW } },

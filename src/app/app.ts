@@ -49,6 +49,8 @@ export const sourceActions: SourceActions = {
 export async function startApp(search: string): Promise<void> {
   const choice = await chooseStartupSource(search);
   useAppStore.getState().setCameras(choice.cameras);
+  // The user may already have picked a source (e.g. dropped a file) while devices were being listed.
+  if (useAppStore.getState().sourceKind !== null) return;
   useAppStore.getState().setNotice('startup', choice.note);
   if (choice.kind === 'camera') sourceActions.useCamera();
   else sourceActions.useDemo();

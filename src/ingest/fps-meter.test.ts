@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FpsMeter } from './fps-meter';
+import { CounterRate, FpsMeter } from './fps-meter';
 
 describe('FpsMeter', () => {
   it('measures a steady 30 fps stream', () => {
@@ -32,5 +32,33 @@ describe('FpsMeter', () => {
     m.tick(10);
     expect(() => m.tick(5)).toThrow(RangeError);
     expect(() => new FpsMeter(0)).toThrow(RangeError);
+  });
+});
+
+describe('CounterRate', () => {
+  it('measures 25 counts per second from sparse samples', () => {
+    const r = new CounterRate(2000);
+    r.sample(0, 0);
+    r.sample(2400, 60); // one sample after a 2.4 s stall still gives the true rate
+    expect(r.rate()).toBeCloseTo(25, 6);
+  });
+
+  it('spans the window and follows a change', () => {
+    const r = new CounterRate(1000);
+    for (let t = 0; t <= 3000; t += 100) r.sample(t, t / 100); // 10/s
+    for (let t = 3100, c = 31; t <= 5000; t += 100, c += 3) r.sample(t, c); // 30/s
+    expect(r.rate()).toBeCloseTo(30, 6);
+  });
+
+  it('reads 0 for a stalled counter and restarts on a counter reset', () => {
+    const r = new CounterRate(1000);
+    r.sample(0, 100);
+    r.sample(500, 100);
+    r.sample(1500, 100);
+    expect(r.rate()).toBe(0);
+    r.sample(1600, 3); // new stream: count went down
+    expect(r.rate()).toBe(0);
+    r.sample(2600, 33);
+    expect(r.rate()).toBeCloseTo(30, 6);
   });
 });

@@ -37,3 +37,36 @@ export class FpsMeter {
     if (drop > 0) this.stamps.splice(0, drop);
   }
 }
+
+/**
+ * Rate of a monotonically increasing counter (e.g. a video element's decoded-frame count) over a sliding
+ * window. Unlike FpsMeter it does not need a callback per event, so it stays right while the main thread is
+ * blocked (a CPU tfjs backend) and frames are decoded without a callback for each.
+ */
+export class CounterRate {
+  private readonly samples: Array<[number, number]> = [];
+
+  constructor(private readonly windowMs = 2000) {
+    if (!(windowMs > 0)) throw new RangeError(`CounterRate window must be > 0 ms, got ${windowMs}`);
+  }
+
+  sample(nowMs: number, count: number): void {
+    const last = this.samples[this.samples.length - 1];
+    if (last && (nowMs < last[0] || count < last[1])) {
+      // A counter reset (new stream) or clock step: start over rather than report a negative rate.
+      this.samples.length = 0;
+    }
+    this.samples.push([nowMs, count]);
+    // Keep one sample older than the window so the rate spans the whole window.
+    while (this.samples.length > 2 && this.samples[1][0] <= nowMs - this.windowMs) this.samples.shift();
+  }
+
+  /** Counts per second between the oldest kept sample and the newest (0 with fewer than two samples). */
+  rate(): number {
+    const n = this.samples.length;
+    if (n < 2) return 0;
+    const [t0, c0] = this.samples[0];
+    const [t1, c1] = this.samples[n - 1];
+    return t1 > t0 ? ((c1 - c0) * 1000) / (t1 - t0) : 0;
+  }
+}

@@ -5,7 +5,7 @@
  * frames arriving while the consumer is busy are dropped, as a live source must.
  */
 import type { Frame } from './types';
-import { FpsMeter } from './fps-meter';
+import { CounterRate } from './fps-meter';
 
 export interface VideoPump {
   /** Resolves when stopped; rejects if `onFrame` throws. */
@@ -22,8 +22,10 @@ type FrameCallbackVideo = HTMLVideoElement & {
 
 export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame) => Promise<void> | void): VideoPump {
   const v = video as FrameCallbackVideo;
-  // 5 s: a CPU-bound tfjs backend can block the main thread for seconds, during which no callback arrives.
-  const meter = new FpsMeter(5000);
+  // Decoded-frame counts, not callbacks: a CPU-bound tfjs backend blocks the main thread for seconds, and
+  // frames decoded meanwhile never get a callback of their own.
+  const meter = new CounterRate(3000);
+  const decodedFrames = () => v.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('Canvas 2D context unavailable: cannot snapshot video frames');
@@ -57,7 +59,7 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
       if (v.currentTime === lastMediaTime) return;
       lastMediaTime = v.currentTime;
     }
-    meter.tick(now);
+    meter.sample(now, decodedFrames());
     if (busy || v.videoWidth === 0 || v.videoHeight === 0) return;
     if (canvas.width !== v.videoWidth || canvas.height !== v.videoHeight) {
       canvas.width = v.videoWidth;
@@ -86,5 +88,12 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
   }
 
   schedule();
-  return { done, stop, inputFps: () => meter.fps(performance.now()) };
+  return {
+    done,
+    stop,
+    inputFps: () => {
+      meter.sample(performance.now(), decodedFrames());
+      return meter.rate();
+    },
+  };
 }
