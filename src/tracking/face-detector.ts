@@ -5,7 +5,7 @@
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectedFace } from './types';
-import { boxIou } from './roi';
+import { mergeDetections } from './detection-merge';
 
 /** Tile side as a fraction of the frame: 4 tiles overlap by 20% so a face on a seam is whole in one of them. */
 const TILE_FRACTION = 0.6;
@@ -77,24 +77,4 @@ export class BlazeFaceDetector {
   close(): void {
     this.detector.close();
   }
-}
-
-/** Non-maximum suppression across the full-frame and tile passes; largest face first. */
-export function mergeDetections(faces: DetectedFace[]): DetectedFace[] {
-  const byScore = [...faces].sort((a, b) => b.score - a.score);
-  const kept: DetectedFace[] = [];
-  for (const f of byScore) {
-    // a face seen whole in a tile and cut at a tile edge overlaps its own larger box by less than IoU 0.3,
-    // so also drop boxes mostly contained in a kept one
-    const dup = kept.some((k) => boxIou(k.box, f.box) > 0.3 || containedFraction(f.box, k.box) > 0.6);
-    if (!dup) kept.push(f);
-  }
-  return kept.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
-}
-
-function containedFraction(inner: readonly number[], outer: readonly number[]): number {
-  const ix = Math.max(0, Math.min(inner[0] + inner[2], outer[0] + outer[2]) - Math.max(inner[0], outer[0]));
-  const iy = Math.max(0, Math.min(inner[1] + inner[3], outer[1] + outer[3]) - Math.max(inner[1], outer[1]));
-  const area = inner[2] * inner[3];
-  return area > 0 ? (ix * iy) / area : 0;
 }
