@@ -119,15 +119,21 @@ def _fold_guard(f: LocalField, min_margin: float = MIN_FOLD_MARGIN) -> tuple[Loc
 
 
 def sample_head_motion(rng: np.random.Generator, n_frames: int) -> np.ndarray:
-    """Per-frame similarity (tx, ty, theta, log_s): a small static misalignment, a slow drift and i.i.d.
-    alignment jitter, all at the scale a smoothed face alignment leaves."""
+    """Per-frame similarity (tx, ty, theta, log_s): a small static misalignment, a slow bounded sway and
+    i.i.d. alignment jitter, at the scale a smoothed face alignment leaves. The sway is a sinusoid of
+    40-200 frames period: nearly a linear drift inside an 8-frame window, bounded over a long sequence."""
     deg = np.pi / 180.0
     offset = np.array([rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-2, 2) * deg, rng.uniform(-0.02, 0.02)])
-    drift = np.array([rng.normal(0, 0.15), rng.normal(0, 0.15), rng.normal(0, 0.1) * deg, rng.normal(0, 0.001)])
+    velocity = np.array([rng.normal(0, 0.15), rng.normal(0, 0.15), rng.normal(0, 0.1) * deg, rng.normal(0, 0.001)])
+    period = rng.uniform(40, 200, 4)
+    phase = rng.uniform(0, 2 * np.pi, 4)
+    cap = np.array([2.0, 2.0, 2.0 * deg, 0.02])
+    amp = np.minimum(np.abs(velocity) * period / (2 * np.pi), cap)
     jit = rng.uniform(0.0, 0.2)
     jitter = rng.standard_normal((n_frames, 4)) * np.array([jit, jit, 0.05 * deg, 0.0005])
     t = np.arange(n_frames)[:, None]
-    return offset[None] + drift[None] * t + jitter
+    sway = amp * (np.sin(2 * np.pi * t / period + phase) - np.sin(phase))
+    return offset[None] + sway + jitter
 
 
 def _pick(rng: np.random.Generator, items: Sequence, probs: Optional[Sequence[float]] = None):
