@@ -96,7 +96,9 @@ def _active_pixels(d: torch.Tensor, w: torch.Tensor, r: torch.Tensor) -> tuple[t
             support |= mag2 > 0
             reach = max(reach, float(mag2.max()) ** 0.5 * float(w[k].abs().max()))
     k = int(np.ceil(reach + shift)) + 2
-    near = F.max_pool2d(support.float()[None, None], 2 * k + 1, stride=1, padding=k)[0, 0] > 0
+    near = support.float()[None, None]
+    near = F.max_pool2d(near, (2 * k + 1, 1), stride=1, padding=(k, 0))     # separable square dilation
+    near = F.max_pool2d(near, (1, 2 * k + 1), stride=1, padding=(0, k))[0, 0] > 0
     return frames, torch.nonzero(near.flatten())[:, 0]
 
 
