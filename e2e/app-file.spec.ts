@@ -1,5 +1,15 @@
-/** A video file the browser cannot decode: a named message and a way forward (another file, the demo). */
+/**
+ * No camera (headless Chromium without a fake device lists none): the demo clip plays and the app says why.
+ * A video file the browser cannot decode: a named message and a way forward (another file, the demo).
+ */
 import { expect, test } from '@playwright/test';
+
+test('without a camera the demo clip plays and the app says why', async ({ page }) => {
+  await page.goto('/?backend=cpu');
+  await expect(page.getByTestId('notice-startup')).toContainText('No camera was found');
+  await expect(page.getByTestId('status-source')).toContainText('Demo clip');
+  await expect(page.getByRole('button', { name: 'Demo clip' })).toHaveAttribute('aria-pressed', 'true');
+});
 
 test('names the unreadable file and offers another file or the demo', async ({ page }) => {
   await page.goto('/?source=demo&backend=cpu');

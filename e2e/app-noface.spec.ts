@@ -21,3 +21,23 @@ test('says that no face was found and offers the demo and a file', async ({ page
   expect(watch.errors).toEqual([]);
   expect(watch.foreignRequests).toEqual([]);
 });
+
+test('a camera unplugged mid-stream stops with a message and offers the demo', async ({ page }) => {
+  // Keep a handle on the camera track so the test can fire the `ended` event Chromium sends on unplug.
+  await page.addInitScript(() => {
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await original(constraints);
+      (window as unknown as { __cameraTrack?: MediaStreamTrack }).__cameraTrack = stream.getVideoTracks()[0];
+      return stream;
+    };
+  });
+  await page.goto('/?backend=cpu');
+  await waitForFrames(page, 1);
+  await page.evaluate(() => (window as unknown as { __cameraTrack: MediaStreamTrack }).__cameraTrack.dispatchEvent(new Event('ended')));
+  const problem = page.getByTestId('problem');
+  await expect(problem).toHaveAttribute('data-code', 'camera-unplugged');
+  await expect(problem).toContainText('The camera was disconnected');
+  await expect(problem.getByRole('button', { name: 'Use the demo clip' })).toBeVisible();
+  await expect(page.getByTestId('status-source')).toHaveAttribute('data-status', 'failed');
+});
