@@ -5,7 +5,9 @@
  *  - still jitter: per landmark and axis, the std of its crop-space position over the frames; reported as
  *    the mean over the 68 points of sqrt((sx^2 + sy^2) / 2) (px), and the worst point;
  *  - high-pass jitter (for moving faces): RMS distance of each crop-space landmark from its centred 5-frame
- *    moving average, over runs of consecutive tracked frames (slow motion and expressions pass, jitter does not).
+ *    moving average, over runs of consecutive tracked frames (slow motion and expressions pass, jitter does not);
+ *  - transform jitter: the same high-pass residual for the crop corners mapped into the video by the inverse
+ *    alignment, in crop px: the alignment's own wobble, without the landmark model's per-point noise.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,6 +66,31 @@ export function frameStats(records: FrameRecord[]) {
       }
     }
   }
+  // Transform jitter: where the crop's corners fall in the video (M_t^-1), high-pass filtered like above and
+  // expressed in crop px; landmark noise does not enter it, only the alignment's own wobble does.
+  let tjSum = 0;
+  let tjCount = 0;
+  const corners = [[0, 0], [127, 0], [0, 127], [127, 127]];
+  const inVideo = (m: number[]): number[][] => {
+    const det = m[0] * m[4] - m[1] * m[3];
+    return corners.map(([u, v]) => {
+      const du = u - m[2], dv = v - m[5];
+      return [(m[4] * du - m[1] * dv) / det, (-m[3] * du + m[0] * dv) / det];
+    });
+  };
+  for (let i = 2; i + 2 < records.length; i++) {
+    const win = records.slice(i - 2, i + 3);
+    if (!win.every((r) => r.faceFound && r.alignment)) continue;
+    const pts = win.map((r) => inVideo(r.alignment!));
+    const scale = Math.hypot(records[i].alignment![0], records[i].alignment![1]);
+    for (let k = 0; k < 4; k++) {
+      for (const a of [0, 1]) {
+        const avg = pts.reduce((s2, p) => s2 + p[k][a], 0) / 5;
+        tjSum += ((pts[2][k][a] - avg) * scale) ** 2;
+        tjCount++;
+      }
+    }
+  }
   const stages = new Set(records.flatMap((r) => Object.keys(r.timings)));
   const timings = Object.fromEntries([...stages].map((s) => [s, median(records.slice(1).map((r) => r.timings[s]).filter((v) => v !== undefined))]));
   return {
@@ -73,6 +100,7 @@ export function frameStats(records: FrameRecord[]) {
     stillJitterPx: perPoint.length ? perPoint.reduce((a, b) => a + b, 0) / perPoint.length : NaN,
     stillJitterWorstPx: perPoint.length ? Math.max(...perPoint) : NaN,
     highPassJitterPx: hpCount ? Math.sqrt(hpSum / hpCount) : NaN,
+    transformJitterPx: tjCount ? Math.sqrt(tjSum / tjCount) : NaN,
     medianStageMs: timings,
   };
 }
