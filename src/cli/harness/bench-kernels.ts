@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation, FccBranch, FccParams, MolOps } from '../../model/ops';
 import { PAPER_CONFIG, RT_CONFIG, type MolConfig } from '../../model/config';
 import { flops } from './flop-count';
+import { MolConv2d, type Conv2dBlock } from '../../model/kernels/conv2d';
 
 export interface KernelBenchCase {
   name: string;
@@ -14,16 +15,20 @@ export interface KernelBenchCase {
   call(ops: MolOps, t: tf.Tensor[]): tf.Tensor;
   /** FLOPs of one call (computed once from a real output). */
   flops(ops: MolOps, t: tf.Tensor[]): number;
+  /** A variant of our kernel only (e.g. another conv2d register block): no stock or cpu run. */
+  oursOnly?: boolean;
 }
 
 const rnd = (shape: number[], seed: number, scale = 1) => tf.randomUniform(shape, -scale, scale, 'float32', seed);
 
-function conv(name: string, config: KernelBenchCase['config'], x: number[], w: number[], stride: number, pad: number, bn: boolean, activation: Activation): KernelBenchCase {
+function conv(name: string, config: KernelBenchCase['config'], x: number[], w: number[], stride: number, pad: number, bn: boolean, activation: Activation, block?: Conv2dBlock): KernelBenchCase {
   const opts = (t: tf.Tensor[]) => ({ stride, pad, activation, alpha: 0.1, bias: bn ? undefined : (t[2] as tf.Tensor1D), bnScale: bn ? (t[2] as tf.Tensor1D) : undefined, bnShift: bn ? (t[3] as tf.Tensor1D) : undefined });
+  const withBlock = (t: tf.Tensor[]) => tf.engine().runKernel(MolConv2d, bn ? { x: t[0], w: t[1], bnScale: t[2], bnShift: t[3] } : { x: t[0], w: t[1], bias: t[2] },
+    { stride, pad: [pad, pad, pad, pad], activation, alpha: 0.1, block } as unknown as tf.NamedAttrMap) as tf.Tensor;
   return {
-    name, config,
+    name: block ? `${name} [block ${block.pixels}px x ${4 * block.vec4s}ch]` : name, config, oursOnly: block !== undefined,
     make: () => [rnd(x, 1), rnd(w, 2, 1 / Math.sqrt(w[0] * w[1] * w[2])), rnd([w[3]], 3), rnd([w[3]], 4)],
-    call: (ops, t) => ops.conv2d(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D, opts(t)),
+    call: (ops, t) => (block ? withBlock(t) : ops.conv2d(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D, opts(t))),
     flops: (ops, t) => tf.tidy(() => flops.conv2d(ops.conv2d(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D, opts(t)), t[1] as tf.Tensor4D)),
   };
 }
@@ -38,6 +43,9 @@ function deconv(name: string, config: KernelBenchCase['config'], x: number[], ou
   };
 }
 
+/** Register blocks compared for our conv2d (the default is also in the table as the plain row). */
+const BLOCK_VARIANTS: readonly Conv2dBlock[] = [{ pixels: 4, vec4s: 1 }, { pixels: 4, vec4s: 2 }, { pixels: 8, vec4s: 1 }, { pixels: 8, vec4s: 2 }];
+
 function perConfig(cfg: MolConfig): KernelBenchCase[] {
   const f = cfg.flow;
   const c = cfg.name as 'rt' | 'paper';
@@ -46,6 +54,8 @@ function perConfig(cfg: MolConfig): KernelBenchCase[] {
     conv(`flow conv1 [1,128,128,1] k6 s2 ->${f.conv1} BN leaky`, c, [1, 128, 128, 1], [6, 6, 1, f.conv1], 2, 2, true, 'leakyRelu'),
     conv(`flow conv2 [1,64,64,${f.conv1}] k4 s2 ->${f.conv2}`, c, [1, 64, 64, f.conv1], [4, 4, f.conv1, f.conv2], 2, 1, true, 'leakyRelu'),
     conv(`flow conv3_1 [1,16,16,${f.redir + 441 + 256}] k3 ->${f.conv3_1}`, c, [1, 16, 16, f.redir + 441 + 256], [3, 3, f.redir + 441 + 256, f.conv3_1], 1, 1, true, 'leakyRelu'),
+    ...BLOCK_VARIANTS.map((b) => conv(`flow conv3_1 [1,16,16,${f.redir + 441 + 256}] k3 ->${f.conv3_1}`, c, [1, 16, 16, f.redir + 441 + 256], [3, 3, f.redir + 441 + 256, f.conv3_1], 1, 1, true, 'leakyRelu', b)),
+    ...BLOCK_VARIANTS.map((b) => conv(`flow conv2 [1,64,64,${f.conv1}] k4 s2 ->${f.conv2}`, c, [1, 64, 64, f.conv1], [4, 4, f.conv1, f.conv2], 2, 1, true, 'leakyRelu', b)),
     deconv(`flow deconv1 [1,32,32,${concat2}] ->${f.deconv1}`, c, [1, 32, 32, concat2], f.deconv1),
     {
       name: `correlation [1,16,16,${f.conv3}]`, config: c,

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../../model/ops';
 import { kernelOps as ops, releasePackedFcc } from '../../model/kernels/kernel-ops';
 import { conv2dReference } from '../../model/kernels/conv2d.reference';
+import { MolConv2d, type Conv2dBlock } from '../../model/kernels/conv2d';
 import { deconvReference } from '../../model/kernels/deconv.reference';
 import { correlationReference } from '../../model/kernels/correlation.reference';
 import { fccReference, type FccBranchArrays } from '../../model/kernels/fcc.reference';
@@ -45,6 +46,8 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
 interface Conv2dCase {
   x: Shape4; w: Shape4; stride: number; pad: number | [number, number, number, number];
   bias?: boolean; bn?: boolean; activation: Activation; alpha?: number;
+  /** Run this register block instead of the default one (through runKernel, since MolOps has no such option). */
+  block?: Conv2dBlock;
 }
 
 function conv2dCase(name: string, c: Conv2dCase): KernelCase {
@@ -62,7 +65,10 @@ function conv2dCase(name: string, c: Conv2dCase): KernelCase {
       const want = conv2dReference({ x, xShape: c.x, w, wShape: c.w, bias, bnScale, bnShift, stride: c.stride, pad, activation: c.activation, alpha: c.alpha });
       const t1 = (a: Float32Array | undefined) => (a ? tf.tensor1d(a) : undefined);
       const inputs = { x: tf.tensor4d(x, c.x), w: tf.tensor4d(w, c.w), bias: t1(bias), bnScale: t1(bnScale), bnShift: t1(bnShift) };
-      const y = ops.conv2d(inputs.x, inputs.w, { stride: c.stride, pad: c.pad, bias: inputs.bias, bnScale: inputs.bnScale, bnShift: inputs.bnShift, activation: c.activation, alpha: c.alpha });
+      const y = c.block
+        ? tf.engine().runKernel(MolConv2d, Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined)) as tf.NamedTensorMap,
+          { stride: c.stride, pad, activation: c.activation, alpha: c.alpha ?? 0.1, block: c.block } as unknown as tf.NamedAttrMap) as tf.Tensor4D
+        : ops.conv2d(inputs.x, inputs.w, { stride: c.stride, pad: c.pad, bias: inputs.bias, bnScale: inputs.bnScale, bnShift: inputs.bnShift, activation: c.activation, alpha: c.alpha });
       if (y.shape.join() !== want.shape.join()) throw new Error(`conv2d ${name}: shape [${y.shape}] != [${want.shape}]`);
       const got = await read(y);
       Object.values(inputs).forEach((t) => t?.dispose());
@@ -258,6 +264,11 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   conv2dCase('asymmetric pad [0,1,2,0] s2 6->5 bias+BN leaky 0.2', { x: [1, 7, 8, 6], w: [3, 3, 6, 5], stride: 2, pad: [0, 1, 2, 0], bias: true, bn: true, activation: 'leakyRelu', alpha: 0.2 }),
   conv2dCase('1x1 map 7->3', { x: [1, 1, 1, 7], w: [1, 1, 7, 3], stride: 1, pad: 0, bias: true, activation: 'relu' }),
   conv2dCase('conv6 k3 s2 p1 on 3x3, 16->20', { x: [1, 3, 3, 16], w: [3, 3, 16, 20], stride: 2, pad: 1, bn: true, activation: 'leakyRelu' }),
+  // Every register block shape on vec4 and scalar paths, with partial pixel and channel blocks.
+  ...([[1, 1], [2, 2], [8, 1], [8, 2]] as const).flatMap(([pixels, vec4s]) => [
+    conv2dCase(`block ${pixels}px x ${4 * vec4s}ch, k3 s1 p1 12->20 BN leaky`, { x: [1, 5, 11, 12], w: [3, 3, 12, 20], stride: 1, pad: 1, bn: true, activation: 'leakyRelu', block: { pixels, vec4s } }),
+    conv2dCase(`block ${pixels}px x ${4 * vec4s}ch, k3 s2 7->6 +bias`, { x: [2, 9, 10, 7], w: [3, 3, 7, 6], stride: 2, pad: [1, 0, 0, 1], bias: true, activation: 'relu', block: { pixels, vec4s } }),
+  ]),
   deconvCase('deconv5-like 2x2 20->12 leaky (vec4 in)', [1, 2, 2, 20], 12, 'leakyRelu'),
   deconvCase('concat-fed 3x5 10->6 leaky (in % 4 == 2)', [1, 3, 5, 10], 6, 'leakyRelu'),
   deconvCase('up 2->2 linear, batch 2, 4x3', [2, 4, 3, 2], 2, 'linear'),

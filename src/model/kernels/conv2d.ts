@@ -21,6 +21,8 @@ export interface Conv2dAttrs {
   pad: [number, number, number, number];
   activation: Activation;
   alpha: number;
+  /** Register block override (tests and benchmarks); defaultConv2dBlock otherwise. */
+  block?: Conv2dBlock;
 }
 
 export interface Conv2dGeometry {
@@ -57,6 +59,17 @@ const UNIFORMS = [
   { name: 'alpha', type: 'f32' },
 ] as const satisfies UniformSpec;
 
+/** Register block of one invocation: `pixels` adjacent output pixels x `vec4s` groups of 4 output channels. */
+export interface Conv2dBlock { pixels: number; vec4s: number }
+
+/**
+ * Default block: 4 pixels x 8 channels when out % 8 == 0 (each input value read feeds 8 channels), else 4 x 4.
+ * The e2e parity cases run every block shape.
+ */
+export function defaultConv2dBlock(outC: number): Conv2dBlock {
+  return { pixels: CONV2D_PIXELS, vec4s: outC % 8 === 0 ? 2 : 1 };
+}
+
 export class Conv2dProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
@@ -69,52 +82,59 @@ export class Conv2dProgram implements WebGPUProgram {
   readonly workItems: number;
   private readonly xVec4: boolean;
   private readonly wVec4: boolean;
-
   private readonly activation: Activation;
 
-  constructor(private readonly g: Conv2dGeometry, private readonly attrs: Conv2dAttrs, private readonly hasBias: boolean, private readonly hasBn: boolean) {
+  constructor(private readonly g: Conv2dGeometry, private readonly attrs: Conv2dAttrs, private readonly hasBias: boolean, private readonly hasBn: boolean,
+    private readonly block: Conv2dBlock) {
     this.activation = attrs.activation;
     this.outputShape = [g.n, g.outH, g.outW, g.outC];
     this.xVec4 = g.inC % 4 === 0;
     this.wVec4 = g.outC % 4 === 0;
     this.variableNames = ['x', 'w', ...(hasBias ? ['bias'] : []), ...(hasBn ? ['bnScale', 'bnShift'] : [])];
     this.variableComponents = [this.xVec4 ? 4 : 1, this.wVec4 ? 4 : 1, ...this.variableNames.slice(2).map(() => 1)];
-    this.workItems = g.n * g.outH * Math.ceil(g.outW / CONV2D_PIXELS) * Math.ceil(g.outC / 4);
+    this.workItems = g.n * g.outH * Math.ceil(g.outW / block.pixels) * Math.ceil(g.outC / (4 * block.vec4s));
     ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(this.workItems));
-    this.shaderKey = `molConv2d_${this.activation}_${hasBias}_${hasBn}_${this.xVec4}_${this.wVec4}`;
+    this.shaderKey = `molConv2d_${this.activation}_${hasBias}_${hasBn}_${this.xVec4}_${this.wVec4}_${block.pixels}x${block.vec4s}`;
   }
 
   uniformData() {
-    const { g, attrs } = this;
+    const { g, attrs, block } = this;
     return packUniforms(UNIFORMS, {
       inH: g.inH, inW: g.inW, inC: g.inC, outH: g.outH, outW: g.outW, outC: g.outC, kh: g.kh, kw: g.kw,
       stride: attrs.stride, padT: attrs.pad[0], padL: attrs.pad[2],
-      pxBlocks: Math.ceil(g.outW / CONV2D_PIXELS), coBlocks: Math.ceil(g.outC / 4), workItems: this.workItems, alpha: attrs.alpha,
+      pxBlocks: Math.ceil(g.outW / block.pixels), coBlocks: Math.ceil(g.outC / (4 * block.vec4s)), workItems: this.workItems, alpha: attrs.alpha,
     });
   }
 
   getUserCode(): string {
-    const P = CONV2D_PIXELS;
-    const range = [...Array(P).keys()];
-    // w row r = (ky*kw + kx)*inC + ci holds outC weights; loadW(r, co) returns channels co..co+3 of it.
+    const P = this.block.pixels;
+    const V = this.block.vec4s;
+    const ps = [...Array(P).keys()];
+    const vs = [...Array(V).keys()];
+    const acc = (p: number, v: number) => `acc${p}_${v}`;
+    // w row r = (ky*kw + kx)*inC + ci holds outC weights; loadW(r, co) returns channels co..co+3 of it (zeros past outC).
     const loadW = this.wVec4
-      ? 'fn loadW(r : i32, co : i32) -> vec4<f32> { return w[r * uniforms.coBlocks + co / 4]; }'
+      ? `fn loadW(r : i32, co : i32) -> vec4<f32> {
+           let last = uniforms.outC / 4 - 1;
+           return select(vec4<f32>(0.0), w[r * (last + 1) + min(co / 4, last)], co / 4 <= last);
+         }`
       : `${vec4LoaderWgsl('w')}
          fn loadW(r : i32, co : i32) -> vec4<f32> {
            let b = r * uniforms.outC + co;
            let rem = uniforms.outC - co;
-           return vec4<f32>(wAt(b), select(0.0, wAt(b + 1), rem > 1), select(0.0, wAt(b + 2), rem > 2), select(0.0, wAt(b + 3), rem > 3));
+           return vec4<f32>(select(0.0, wAt(b), rem > 0), select(0.0, wAt(b + 1), rem > 1), select(0.0, wAt(b + 2), rem > 2), select(0.0, wAt(b + 3), rem > 3));
          }`;
     const inner = this.xVec4
       ? `let cBlocks = uniforms.inC / 4;
          for (var c4 = 0; c4 < cBlocks; c4++) {
            let r = wRow + c4 * 4;
-           let w0 = loadW(r, co); let w1 = loadW(r + 1, co); let w2 = loadW(r + 2, co); let w3 = loadW(r + 3, co);
-           ${range.map((p) => `{ let v = x[xb${p} / 4 + c4] * m${p}; acc${p} += w0 * v.x + w1 * v.y + w2 * v.z + w3 * v.w; }`).join('\n')}
+           ${vs.map((v) => `let w${v}0 = loadW(r, co + ${4 * v}); let w${v}1 = loadW(r + 1, co + ${4 * v}); let w${v}2 = loadW(r + 2, co + ${4 * v}); let w${v}3 = loadW(r + 3, co + ${4 * v});`).join('\n')}
+           ${ps.map((p) => `{ let xv = x[xb${p} / 4 + c4] * m${p};
+             ${vs.map((v) => `${acc(p, v)} += w${v}0 * xv.x + w${v}1 * xv.y + w${v}2 * xv.z + w${v}3 * xv.w;`).join(' ')} }`).join('\n')}
          }`
       : `for (var ci = 0; ci < uniforms.inC; ci++) {
-           let wv = loadW(wRow + ci, co);
-           ${range.map((p) => `acc${p} += wv * (x[xb${p} + ci] * m${p});`).join('\n')}
+           ${vs.map((v) => `let w${v} = loadW(wRow + ci, co + ${4 * v});`).join(' ')}
+           ${ps.map((p) => `{ let xv = x[xb${p} + ci] * m${p}; ${vs.map((v) => `${acc(p, v)} += w${v} * xv;`).join(' ')} }`).join('\n')}
          }`;
     return `
       ${activationWgsl(this.activation)}
@@ -129,34 +149,37 @@ export class Conv2dProgram implements WebGPUProgram {
         t = t / uniforms.pxBlocks;
         let oy = t % uniforms.outH;
         let n = t / uniforms.outH;
-        let co = cob * 4;
+        let co = cob * ${4 * V};
         let ox0 = pxb * ${P};
-        ${range.map((p) => `var acc${p} = vec4<f32>(0.0);`).join('\n')}
+        ${ps.map((p) => vs.map((v) => `var ${acc(p, v)} = vec4<f32>(0.0);`).join(' ')).join('\n')}
         for (var ky = 0; ky < uniforms.kh; ky++) {
           let iy = oy * uniforms.stride - uniforms.padT + ky;
           if (iy < 0 || iy >= uniforms.inH) { continue; }
           let rowBase = (n * uniforms.inH + iy) * uniforms.inW;
           for (var kx = 0; kx < uniforms.kw; kx++) {
             let wRow = (ky * uniforms.kw + kx) * uniforms.inC;
-            ${range.map((p) => `
+            ${ps.map((p) => `
             let ix${p} = (ox0 + ${p}) * uniforms.stride - uniforms.padL + kx;
             let m${p} = select(0.0, 1.0, ix${p} >= 0 && ix${p} < uniforms.inW);
             let xb${p} = (rowBase + clamp(ix${p}, 0, uniforms.inW - 1)) * uniforms.inC;`).join('')}
             ${inner}
           }
         }
-        ${this.hasBias ? 'let b4 = bias4(co);' : ''}
-        ${this.hasBn ? 'let s4 = bnScale4(co); let h4 = bnShift4(co);' : ''}
         let outRow = (n * uniforms.outH + oy) * uniforms.outW;
-        ${range.map((p) => `
+        ${vs.map((v) => `{
+        let c = co + ${4 * v};
+        ${this.hasBias ? 'let b4 = bias4(c);' : ''}
+        ${this.hasBn ? 'let s4 = bnScale4(c); let h4 = bnShift4(c);' : ''}
+        ${ps.map((p) => `
         if (ox0 + ${p} < uniforms.outW) {
-          var v = acc${p};
+          var v = ${acc(p, v)};
           ${this.hasBias ? 'v = v + b4;' : ''}
           ${this.hasBn ? 'v = v * s4 + h4;' : ''}
           v = activate(v);
-          let o = (outRow + ox0 + ${p}) * uniforms.outC + co;
-          for (var k = 0; k < 4; k++) { if (co + k < uniforms.outC) { result[o + k] = v[k]; } }
+          let o = (outRow + ox0 + ${p}) * uniforms.outC + c;
+          for (var k = 0; k < 4; k++) { if (c + k < uniforms.outC) { result[o + k] = v[k]; } }
         }`).join('')}
+        }`).join('\n')}
       }
     `;
   }
@@ -166,7 +189,9 @@ export function molConv2d(args: { inputs: Record<string, TensorInfo>; backend: W
   const { x, w, bias, bnScale, bnShift } = args.inputs;
   const attrs = args.attrs;
   const g = validateInputs(x, w, { bias, bnScale, bnShift }, attrs);
-  const program = new Conv2dProgram(g, attrs, bias !== undefined, bnScale !== undefined);
+  const block = attrs.block ?? defaultConv2dBlock(g.outC);
+  if (![1, 2, 4, 8].includes(block.pixels) || ![1, 2].includes(block.vec4s)) throw new MolKernelInputError(MolConv2d, `unsupported block ${JSON.stringify(block)}`);
+  const program = new Conv2dProgram(g, attrs, bias !== undefined, bnScale !== undefined, block);
   const inputs = [x, w, ...(bias ? [bias] : []), ...(bnScale && bnShift ? [bnScale, bnShift] : [])];
   return args.backend.runWebGPUProgram(program, inputs, 'float32', program.uniformData());
 }
