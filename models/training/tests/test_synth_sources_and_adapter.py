@@ -107,6 +107,10 @@ def test_adapter_yields_the_trainers_clip_contract(face):
     assert set(s["label"] for s in samples) == {0, 1, 2}
     assert {s["subject"] for s in samples} <= {"astronaut", "astronaut+astronaut"}
     assert len({s["sample_id"] for s in samples}) == 12
+    # the trainer's --data-module needs: class names, provenance, subjects without rendering
+    assert ds.classes == THREE_CLASSES
+    json.dumps(ds.provenance)
+    assert [ds.subject_of(i) for i in range(len(ds))] == [s["subject"] for s in samples]
     # the same item twice is the same sample
     again = ds[5]
     np.testing.assert_array_equal(again["video"], samples[5]["video"])

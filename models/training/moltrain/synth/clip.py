@@ -160,19 +160,60 @@ def _blink_event(rng: np.random.Generator, ldm: np.ndarray, fps: float, apex_fra
     return make_blink_from_landmarks(ldm, closure, prof)
 
 
-def _prepare_face(rng: np.random.Generator, faces: Sequence[Face], cfg: SynthConfig) -> tuple[Face, dict]:
-    face = faces[int(rng.integers(len(faces)))]
-    info: dict = {"source_identity": face.identity}
+@dataclass(frozen=True)
+class FaceDraw:
+    """Which face a clip uses: source index, optional morph partner and weight, mirrored or not."""
+    index: int
+    partner: Optional[int] = None
+    alpha: Optional[float] = None
+    mirrored: bool = False
+
+    def identity(self, faces: Sequence[Face]) -> str:
+        ident = faces[self.index].identity
+        if self.partner is not None:
+            ident = f"{ident}+{faces[self.partner].identity}@{self.alpha:.2f}"
+        return ident + ("~m" if self.mirrored else "")
+
+
+def _draw_face(rng: np.random.Generator, faces: Sequence[Face], cfg: SynthConfig) -> FaceDraw:
+    i = int(rng.integers(len(faces)))
+    partner, alpha = None, None
     if cfg.morph_prob > 0 and len(faces) > 1 and rng.random() < cfg.morph_prob:
-        other = faces[int(rng.integers(len(faces)))]
-        if other.identity != face.identity:
-            alpha = float(MORPH_ALPHAS[int(rng.integers(len(MORPH_ALPHAS)))])
-            face = cached_morph(face, other, alpha)
-            info["morph"] = {"with": other.identity, "alpha": alpha}
-    if rng.random() < cfg.mirror_prob:
+        j = int(rng.integers(len(faces)))
+        if faces[j].identity != faces[i].identity:
+            partner, alpha = j, float(MORPH_ALPHAS[int(rng.integers(len(MORPH_ALPHAS)))])
+    return FaceDraw(i, partner, alpha, bool(rng.random() < cfg.mirror_prob))
+
+
+def _build_face(faces: Sequence[Face], draw: FaceDraw) -> tuple[Face, dict]:
+    face = faces[draw.index]
+    info: dict = {"source_identity": face.identity}
+    if draw.partner is not None:
+        face = cached_morph(face, faces[draw.partner], draw.alpha)
+        info["morph"] = {"with": faces[draw.partner].identity, "alpha": draw.alpha}
+    if draw.mirrored:
         face = face.mirrored()
         info["mirrored"] = True
     return face, info
+
+
+def _draw_head(rng: np.random.Generator, faces: Sequence[Face], cfg: SynthConfig,
+               kind: Optional[str]) -> tuple[float, str, FaceDraw]:
+    """The first draws of a clip (fps, kind, face): cheap, so a dataset can name a clip's subject unrendered."""
+    fps = float(_pick(rng, cfg.fps_choices))
+    kinds, probs = zip(*cfg.kind_probs)
+    kind = kind or _pick(rng, kinds, np.array(probs) / sum(probs))
+    if kind not in ("micro", "macro", "neutral"):
+        raise SynthError(f"unknown clip kind '{kind}' (micro, macro, neutral)")
+    return fps, kind, _draw_face(rng, faces, cfg)
+
+
+def clip_identity(seed: int, index: int, faces: Sequence[Face], cfg: SynthConfig = SynthConfig(),
+                  kind: Optional[str] = None) -> str:
+    """The identity `generate_clip` with the same arguments renders, without rendering it."""
+    if not faces:
+        raise SynthError("no source faces given")
+    return _draw_head(np.random.default_rng([int(seed), int(index)]), faces, cfg, kind)[2].identity(faces)
 
 
 def _finish(face: Face, events: list[tuple[Event, LocalField]], n_frames: int, fps: float,
@@ -229,12 +270,8 @@ def generate_clip(seed: int, index: int, faces: Sequence[Face], cfg: SynthConfig
         raise SynthError("no source faces given")
     rng = np.random.default_rng([int(seed), int(index)])
     n = cfg.n_frames
-    fps = float(_pick(rng, cfg.fps_choices))
-    kinds, probs = zip(*cfg.kind_probs)
-    kind = kind or _pick(rng, kinds, np.array(probs) / sum(probs))
-    if kind not in ("micro", "macro", "neutral"):
-        raise SynthError(f"unknown clip kind '{kind}' (micro, macro, neutral)")
-    face, info = _prepare_face(rng, faces, cfg)
+    fps, kind, draw = _draw_head(rng, faces, cfg, kind)
+    face, info = _build_face(faces, draw)
     lo, hi = cfg.apex_frame_range or (0.5, n - 1.5)
     events = []
     if kind != "neutral":

@@ -2,7 +2,8 @@
 deterministic stream of labelled clips rendered on the fly."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -11,8 +12,8 @@ import torch
 from ..data.classes import FIVE_CLASSES, THREE_CLASSES
 from ..data.clip import normalise_frames
 from . import facs
-from .clip import Clip, SynthConfig, SynthError, generate_clip
-from .faces import Face
+from .clip import Clip, SynthConfig, SynthError, clip_identity, generate_clip
+from .faces import Face, load_faces
 
 
 def class_emotions(num_classes: int) -> list[list[str]]:
@@ -45,7 +46,8 @@ def clip_to_sample(clip: Clip, label: int, sample_id: str) -> dict:
 class SynthClipDataset(torch.utils.data.Dataset):
     """`length` clips of stream `seed`, classes balanced (class = index-seeded draw, then an emotion of it).
 
-    Item i is the same on every call and in every worker: all randomness comes from (seed, i)."""
+    Item i is the same on every call and in every worker: all randomness comes from (seed, i). `classes`,
+    `provenance` and `subject_of(i)` (no rendering) are what moltrain.train's --data-module asks of a dataset."""
 
     def __init__(self, faces: Sequence[Face], seed: int, length: int, num_classes: int = 3,
                  cfg: SynthConfig = SynthConfig(), macro_fraction: float = 0.0) -> None:
@@ -54,19 +56,63 @@ class SynthClipDataset(torch.utils.data.Dataset):
         self.faces = list(faces)
         self.seed = int(seed)
         self.length = int(length)
-        self.classes = class_emotions(num_classes)
+        self.num_classes = num_classes
+        self.class_emotions = class_emotions(num_classes)
+        self.classes = list(THREE_CLASSES) if num_classes == 3 else list(FIVE_CLASSES["casme2"])
         self.cfg = replace(cfg, kind_probs=(("micro", 1.0 - macro_fraction), ("macro", macro_fraction)))
+        self.macro_fraction = macro_fraction
+        self.provenance = {
+            "generator": "moltrain.synth", "seed": self.seed, "length": self.length, "numClasses": num_classes,
+            "macroFraction": macro_fraction, "config": {k: v for k, v in asdict(self.cfg).items()},
+            "identities": sorted({f.identity for f in self.faces}),
+            "splits": sorted({f.split for f in self.faces}),
+        }
 
     def __len__(self) -> int:
         return self.length
 
-    def __getitem__(self, i: int) -> dict:
+    def _plan(self, i: int) -> tuple[int, str, str]:
         if not 0 <= i < self.length:
             raise IndexError(f"clip {i} out of range (0..{self.length - 1})")
         rng = np.random.default_rng([self.seed, int(i), 0xC1A55])
-        label = int(rng.integers(len(self.classes)))
-        options = self.classes[label]
+        label = int(rng.integers(len(self.class_emotions)))
+        options = self.class_emotions[label]
         emotion = options[int(rng.integers(len(options)))]
-        kind = "macro" if rng.random() < dict(self.cfg.kind_probs)["macro"] else "micro"
+        kind = "macro" if rng.random() < self.macro_fraction else "micro"
+        return label, emotion, kind
+
+    def subject_of(self, i: int) -> str:
+        kind = self._plan(i)[2]
+        return subject_of(clip_identity(self.seed, i, self.faces, self.cfg, kind=kind))
+
+    def __getitem__(self, i: int) -> dict:
+        label, emotion, kind = self._plan(i)
         clip = generate_clip(self.seed, i, self.faces, self.cfg, kind=kind, emotion=emotion)
         return clip_to_sample(clip, label, f"synth-{self.seed}-{i}")
+
+
+BUILT_FACES = Path(__file__).resolve().parents[2] / ".cache" / "sources" / "built"
+TRAIN_LENGTH = 20000
+VAL_LENGTH = 600
+
+
+def train_dataset(num_classes: int = 3, seed: int = 0) -> SynthClipDataset:
+    """For `moltrain.train --data-module moltrain.synth.dataset:train_dataset`: train-split identities only,
+    every nuisance on, 10% macro clips. Hold identities out with `val_dataset`, not with --val-subjects
+    (a morph mixes two training identities, so an inner subject split would leak them)."""
+    faces = load_faces(BUILT_FACES, ("train",))
+    return SynthClipDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, macro_fraction=0.1)
+
+
+def val_dataset(num_classes: int = 3, seed: int = 0) -> SynthClipDataset:
+    """Held-out identities (val split), micro clips only, no morphs; a different stream from training."""
+    faces = load_faces(BUILT_FACES, ("val",))
+    return SynthClipDataset(faces, seed=seed + 1_000_003, length=VAL_LENGTH, num_classes=num_classes,
+                            cfg=SynthConfig(morph_prob=0.0))
+
+
+def unseen_dataset(num_classes: int = 3, seed: int = 0) -> SynthClipDataset:
+    """Test identities (the astronaut, franck): never trained on; micro clips, no morphs."""
+    faces = load_faces(BUILT_FACES, ("test",))
+    return SynthClipDataset(faces, seed=seed + 2_000_003, length=VAL_LENGTH, num_classes=num_classes,
+                            cfg=SynthConfig(morph_prob=0.0))
