@@ -9,7 +9,7 @@ from fake_datasets import make_cache, make_casme2, write_image, write_xlsx
 from moltrain.data.cached import CacheIndexError, CachedClips, load_index
 from moltrain.data.casme2 import read_casme2
 from moltrain.data.clip import normalise_frames
-from moltrain.data.preprocess import cache_key, write_index
+from moltrain.data.preprocess import cache_key
 from moltrain.data.records import DatasetLayoutError
 from moltrain.data.tracking import TrackingError, read_analyze_output
 from moltrain.data.y4m import write_y4m

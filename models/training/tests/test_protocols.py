@@ -9,7 +9,7 @@ from fake_datasets import make_cache
 from moltrain.evaluate import main as evaluate_main
 from moltrain.metrics import confusion_matrix, scores_from_confusion
 from moltrain.protocols import (ProtocolError, clip_subjects, cross_fold, inner_validation_split, loso_folds,
-                                run_folds, subset)
+                                run_folds)
 from moltrain.train import TrainOptions
 from tiny_model import TinyMol, random_clips, single_thread
 

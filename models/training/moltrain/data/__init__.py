@@ -1,2 +1,3 @@
-"""Data: the clip contract and normalisation (clip), class mappings (classes), dataset readers (casme2,
-samm, smic), the preprocessing path through the app's tracking (preprocess) and cached clip datasets."""
+"""Data: the clip contract and normalisation (clip), class mappings (classes), dataset readers (casme2, samm,
+smic over records and sheets), the one preprocessing path through the app's tracking (y4m, tracking,
+preprocess), cached clip datasets (cached) and write-then-rename (atomic)."""
