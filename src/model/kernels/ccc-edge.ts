@@ -1,10 +1,12 @@
 /**
  * MolCccEdge: MOL's CCC edge function and max aggregation, optionally with the F5C residual (the fused CCC).
- * Using Φ(g_j − 2v) = Φg_j − 2Φv and max_j ReLU(a + x_j) = ReLU(a + max_j x_j), it computes
- *   A = (Θ − 2Φ)v + bθ + bφ   once, and   G_j = Φ g_j   for each neighbour slot j,
- * so the work is (k + 1) matrix-vector products per channel instead of the official 2k. An invocation owns 4 output
- * nodes x 4 channels: Θ/Φ rows are read as vec4 along the input node axis and u as vec4 along channels, with all
- * k + 1 accumulator blocks in registers (k is a compile-time constant).
+ * Since Θv + Φ(v[nbr_j] − 2v) = W_j v with W_j = Θ − 2Φ + Φ·S_j, where S_j is the 0/1 matrix that gathers
+ * neighbour slot j (S_j[m, nbr[m, j]] = 1), the op is k dense matrix products followed by an element-wise max:
+ *   y[o, c] = ReLU( max_j (W_j v_c)[o] + bθ[o] + bφ[o] )        (max_j ReLU(a_j + b) = ReLU(max_j a_j + b))
+ * Pass 1 (CccMixProgram) builds W_j per frame: one invocation owns row o of every W_j and scatters Φ's row into it,
+ * so no two invocations write the same element. Pass 2 (CccEdgeProgram) is a register-blocked matmul: 4 output nodes
+ * x 4 channels per invocation, W_j rows read as vec4 along the input node axis, all k accumulator blocks in registers
+ * (k is a compile-time constant). No data-dependent (gathered) loads remain in the hot loop.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -43,18 +45,64 @@ const UNIFORMS = [
   { name: 'p', type: 'i32' }, { name: 'pBlocks', type: 'i32' }, { name: 'cBlocks', type: 'i32' }, { name: 'workItems', type: 'i32' },
 ] as const satisfies UniformSpec;
 
+interface CccGeometry { n: number; p: number; c: number; k: number }
+
+export class CccMixProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize = WORKGROUP_SIZE;
+  variableNames = ['nbr', 'theta', 'phi'];
+  variableComponents = [1, 1, 1];
+  uniforms = uniformsWgsl(UNIFORMS);
+  readonly workItems: number;
+
+  constructor(private readonly g: CccGeometry) {
+    this.outputShape = [g.n, g.k, g.p, g.p];
+    this.workItems = g.n * g.p;
+    this.shaderKey = `molCccMix_${g.k}`;
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(this.workItems));
+  }
+
+  uniformData() {
+    const { p, c } = this.g;
+    return packUniforms(UNIFORMS, { p, pBlocks: p / 4, cBlocks: c / 4, workItems: this.workItems });
+  }
+
+  getUserCode(): string {
+    const K = this.g.k;
+    return `
+      fn main(index : i32) {
+        if (index >= uniforms.workItems) { return; }
+        let o = index % uniforms.p;
+        let n = index / uniforms.p;
+        let row = o * uniforms.p;
+        for (var j = 0; j < ${K}; j++) {
+          let wb = ((n * ${K} + j) * uniforms.p + o) * uniforms.p;
+          for (var m = 0; m < uniforms.p; m++) { result[wb + m] = theta[row + m] - 2.0 * phi[row + m]; }
+          for (var m = 0; m < uniforms.p; m++) {
+            let dst = wb + nbr[(n * uniforms.p + m) * ${K} + j];
+            result[dst] = result[dst] + phi[row + m];
+          }
+        }
+      }
+    `;
+  }
+}
+
 export class CccEdgeProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   workgroupSize = WORKGROUP_SIZE;
-  variableNames = ['u', 'nbr', 'theta', 'thetaBias', 'phi', 'phiBias'];
-  variableComponents = [4, 1, 4, 4, 4, 4];
+  variableNames = ['u', 'wj', 'thetaBias', 'phiBias'];
+  variableComponents = [4, 4, 4, 4];
   uniforms = uniformsWgsl(UNIFORMS);
   readonly workItems: number;
 
-  constructor(private readonly g: { n: number; p: number; c: number; k: number }, private readonly residual: boolean, outShape: number[]) {
+  constructor(private readonly g: CccGeometry, private readonly residual: boolean, outShape: number[]) {
     this.outputShape = outShape.slice();
     this.workItems = g.n * (g.p / 4) * (g.c / 4);
     this.shaderKey = `molCccEdge_${g.k}_${residual}`;
@@ -81,27 +129,20 @@ export class CccEdgeProgram implements WebGPUProgram {
         let n = t / uniforms.pBlocks;
         let o0 = ob * 4;
         let nodeBase = n * uniforms.p;
-        ${os.map((o) => `var a${o} = vec4<f32>(0.0);`).join(' ')}
-        ${js.map((j) => os.map((o) => `var g${j}_${o} = vec4<f32>(0.0);`).join(' ')).join('\n')}
+        ${js.map((j) => os.map((o) => `var a${j}_${o} = vec4<f32>(0.0);`).join(' ')).join('\n')}
         for (var m4 = 0; m4 < uniforms.pBlocks; m4++) {
-          ${os.map((o) => `let th${o} = theta[(o0 + ${o}) * uniforms.pBlocks + m4]; let ph${o} = phi[(o0 + ${o}) * uniforms.pBlocks + m4];`).join('\n')}
-          ${qs.map((q) => `{
-            let m = m4 * 4 + ${q};
-            let v = u[(nodeBase + m) * uniforms.cBlocks + c4];
-            ${os.map((o) => `a${o} += (th${o}.${comp[q]} - 2.0 * ph${o}.${comp[q]}) * v;`).join(' ')}
-            let nb = (nodeBase + m) * ${K};
-            ${js.map((j) => `{
-              let gv = u[(nodeBase + nbr[nb + ${j}]) * uniforms.cBlocks + c4];
-              ${os.map((o) => `g${j}_${o} += ph${o}.${comp[q]} * gv;`).join(' ')}
-            }`).join('\n')}
-          }`).join('\n')}
+          ${qs.map((q) => `let v${q} = u[(nodeBase + m4 * 4 + ${q}) * uniforms.cBlocks + c4];`).join(' ')}
+          ${js.map((j) => os.map((o) => `{
+            let wv = wj[((n * ${K} + ${j}) * uniforms.p + o0 + ${o}) * uniforms.pBlocks + m4];
+            a${j}_${o} += wv.x * v0 + wv.y * v1 + wv.z * v2 + wv.w * v3;
+          }`).join('\n')).join('\n')}
         }
         let bias = thetaBias[ob] + phiBias[ob];
         ${os.map((o) => `{
-          var best = g0_${o};
-          ${js.slice(1).map((j) => `best = max(best, g${j}_${o});`).join(' ')}
+          var best = a0_${o};
+          ${js.slice(1).map((j) => `best = max(best, a${j}_${o});`).join(' ')}
           let oi = (nodeBase + o0 + ${o}) * uniforms.cBlocks + c4;
-          var y = max(a${o} + bias.${comp[o]} + best, vec4<f32>(0.0));
+          var y = max(best + bias.${comp[o]}, vec4<f32>(0.0));
           ${this.residual ? 'y = y + u[oi];' : ''}
           result[oi * 4] = y.x; result[oi * 4 + 1] = y.y; result[oi * 4 + 2] = y.z; result[oi * 4 + 3] = y.w;
         }`).join('\n')}
@@ -114,8 +155,12 @@ export function molCccEdge(args: { inputs: Record<string, TensorInfo>; backend: 
   const g = validateInputs(args.inputs);
   const { u, nbr, theta, thetaBias, phi, phiBias } = args.inputs;
   // Output node o is position (o // W, o % W): the result has u's NHWC shape.
+  const mixProgram = new CccMixProgram(g);
+  const mix = args.backend.runWebGPUProgram(mixProgram, [nbr, theta, phi], 'float32', mixProgram.uniformData());
   const program = new CccEdgeProgram(g, args.attrs.residual, u.shape);
-  return args.backend.runWebGPUProgram(program, [u, nbr, theta, thetaBias, phi, phiBias], 'float32', program.uniformData());
+  const out = args.backend.runWebGPUProgram(program, [u, mix, thetaBias, phiBias], 'float32', program.uniformData());
+  args.backend.disposeData(mix.dataId);
+  return out;
 }
 
 export const molCccEdgeConfig: KernelConfig = {
