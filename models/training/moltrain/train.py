@@ -145,6 +145,8 @@ class _Progress:
         per = (time.monotonic() - self.t0) / max(done, 1)
         width = 24
         filled = int(width * step / max(self.total, 1))
+        if not self.tty and step % max(1, self.total // 100) and step != self.total:
+            return  # a log file gets about 100 progress lines per run, a terminal every step
         line = (f"[{'#' * filled}{'.' * (width - filled)}] {step}/{self.total} {text} "
                 f"{per:.2f} s/step eta {per * (self.total - step) / 60:.1f} min")
         print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)

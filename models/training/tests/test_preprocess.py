@@ -122,3 +122,15 @@ def test_cache_index_errors(tmp_path):
     (tmp_path / "index.jsonl").write_text('{"dataset": "smic"}\n')
     with pytest.raises(CacheIndexError, match=r"index.jsonl, line 1: malformed entry"):
         load_index(tmp_path)
+
+
+def test_preprocess_cli_needs_a_sheet_for_casme2(tmp_path):
+    from moltrain.data.preprocess import PreprocessError, main
+    with pytest.raises(PreprocessError, match="--sheet is required for casme2"):
+        main(["--dataset", "casme2", "--root", str(tmp_path), "--cache", str(tmp_path / "c")])
+
+
+def test_analyze_failure_surfaces_the_apps_message(tmp_path):
+    from moltrain.data.tracking import run_analyze
+    with pytest.raises(TrackingError, match=r"exited with 1:\n.*missing\.y4m: no such file"):
+        run_analyze(tmp_path / "missing.y4m", tmp_path / "out", timeout_s=300)

@@ -98,11 +98,22 @@ def read_analyze_output(out_dir: Path, expected_frames: int) -> TrackedFrames:
     return TrackedFrames(raw.reshape(expected_frames, CROP, CROP), landmarks, found)
 
 
+# What decides the crops and landmarks `npm run analyze` writes: the tracking chain, the analyze command and
+# page, the input decoding and the face models.
+TRACKER_PATHS = ("src/tracking", "src/alignment", "src/pipeline", "src/ingest", "src/cli/analyze",
+                 "src/cli/analyze.ts", "models/face")
+
+
 def tracker_version() -> str:
-    """Git tree ids of the app's tracking and alignment code (part of the cache key), or 'unversioned'."""
-    try:
-        proc = subprocess.run(["git", "rev-parse", "HEAD:src/tracking", "HEAD:src/alignment", "HEAD:src/cli"],
-                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
+    """Git object ids (committed state) of TRACKER_PATHS, part of the cache key; 'unversioned' outside git."""
+    ids = []
+    for rel in TRACKER_PATHS:
+        try:
+            p = subprocess.run(["git", "rev-parse", f"HEAD:{rel}"], cwd=REPO_ROOT, capture_output=True, text=True,
+                               timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return "unversioned"
+        ids.append(p.stdout.strip() if p.returncode == 0 else "absent")
+    if all(i == "absent" for i in ids):
         return "unversioned"
-    return proc.stdout.strip().replace("\n", ",") if proc.returncode == 0 else "unversioned"
+    return ",".join(ids)
