@@ -119,4 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except (ValueError, RuntimeError) as err:  # the package's named errors: message, not a traceback
+        print(f"{type(err).__name__}: {err}", file=sys.stderr)
+        raise SystemExit(1) from None
