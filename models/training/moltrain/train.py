@@ -13,6 +13,7 @@ of the TRAINING subjects by the caller; never the test subject) selects the chec
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import random
@@ -29,6 +30,7 @@ import torch
 from torch import nn
 
 from .checkpoint import load_checkpoint, restore_rng, rng_state, save_checkpoint
+from .data.atomic import atomic_path
 from .data.clip import NORMALISATION, batch_to, collate_clips
 from .losses import DEFAULT_LAMBDA_LDM, DEFAULT_LAMBDA_OF, LossWeights, mol_loss
 from .metrics import confusion_matrix, scores_from_confusion
@@ -68,6 +70,7 @@ def seed_everything(seed: int) -> None:
     torch.backends.cudnn.benchmark = False
 
 
+@functools.lru_cache(maxsize=4)
 def epoch_permutation(n: int, seed: int, epoch: int) -> torch.Tensor:
     g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
     return torch.randperm(n, generator=g)
@@ -186,6 +189,8 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
     out_dir = Path(options.out_dir) if options.out_dir else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir and resume is not None:
+        _truncate_log(out_dir / "log.jsonl", step)
     log = open(out_dir / "log.jsonl", "a") if out_dir else None
     prov = dict(provenance or {})
     prov.setdefault("code_commit", git_commit())
@@ -256,6 +261,15 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
         save_checkpoint(out_dir / "last.pt", payload(final=False))
         save_checkpoint(out_dir / "final.pt", final)
     return final
+
+
+def _truncate_log(path: Path, step: int) -> None:
+    """Drops log lines past the resumed step (a run that died after its last checkpoint logged them)."""
+    if not path.is_file():
+        return
+    keep = [ln for ln in path.read_text().splitlines() if ln.strip() and json.loads(ln).get("step", 0) <= step]
+    with atomic_path(path) as tmp:
+        tmp.write_text("".join(ln + "\n" for ln in keep))
 
 
 def _load_data_module(spec: str, num_classes: int, seed: int):

@@ -60,6 +60,14 @@ def test_resume_gives_the_uninterrupted_result(tmp_path):
     part_log = (tmp_path / "part" / "log.jsonl").read_text().splitlines()
     strip = lambda lines: [{k: v for k, v in json.loads(x).items() if k != "sec"} for x in lines]
     assert strip(part_log) == strip(full_log)
+    # a run that died after its last checkpoint: resuming drops the log lines past that checkpoint
+    import shutil
+    crash = tmp_path / "crash"
+    run(crash, 2, data)
+    shutil.copy(crash / "last.pt", tmp_path / "crash2.pt")
+    run(crash, 3, data, resume=load_checkpoint(crash / "last.pt"))          # logs step 3, then "dies"
+    run(crash, 4, data, resume=load_checkpoint(tmp_path / "crash2.pt"))
+    assert strip((crash / "log.jsonl").read_text().splitlines()) == strip(full_log)
     # and the run really depends on the restored RNG: a different seed diverges
     seed_everything(4)
     other = TinyMol()
