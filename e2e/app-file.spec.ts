@@ -3,6 +3,8 @@
  * A video file the browser cannot decode: a named message and a way forward (another file, the demo).
  */
 import { expect, test } from '@playwright/test';
+import { fixturePath } from './fixtures/fixtures';
+import { waitForFrames } from './app-harness';
 
 test('without a camera the demo clip plays and the app says why', async ({ page }) => {
   await page.goto('/?backend=cpu');
@@ -23,4 +25,15 @@ test('names the unreadable file and offers another file or the demo', async ({ p
   await expect(problem).toContainText('broken.webm');
   await expect(problem.getByRole('button', { name: 'Choose a video file' })).toBeVisible();
   await expect(problem.getByRole('button', { name: 'Use the demo clip' })).toBeVisible();
+});
+
+test('analyses a chosen video file frame by frame', async ({ page }) => {
+  await page.goto('/?source=demo&backend=cpu');
+  await page.getByTestId('file-input').setInputFiles(fixturePath('cap12_edit.webm'));
+  await expect(page.getByTestId('status-source')).toContainText('cap12_edit.webm');
+  await waitForFrames(page, 3, { face: true });
+  // Files are never real-time dropped: after n analysed frames the latest is the file's frame n-1.
+  const { index, count } = await page.evaluate(() => ({ index: window.__meAnalyzer!.lastResult()!.index, count: window.__meAnalyzer!.framesProcessed() }));
+  expect(index).toBe(count - 1);
+  await expect(page.getByRole('button', { name: 'Video file…' })).toHaveAttribute('aria-pressed', 'true');
 });

@@ -25,7 +25,7 @@ function paint(view: FrameView, video: HTMLCanvasElement, overlay: HTMLCanvasEle
   drawOverlay(ctx, {
     points: mode === '68' ? result.landmarks68 : mode === '478' ? result.points478 : null,
     faceBox: mode === 'off' ? null : result.faceBox,
-    radius: mode === '68' ? 1.5 * unit : 0.75 * unit,
+    radius: mode === '68' ? unit : 0.6 * unit,
     color: mode === '68' ? LANDMARK_COLOR : MESH_COLOR,
   });
 }
