@@ -67,3 +67,34 @@ def test_outputs_and_gradients_reach_every_used_parameter():
     (logits.sum() + flow.mean() + ldm.mean()).backward()
     dead = [n for n, p in model.named_parameters() if p.grad is None and ".ffn." not in n]
     assert dead == []
+
+
+def test_upconv_training_path_equals_the_stock_transposed_conv():
+    from moltrain.layers.flownet import Upconv
+    torch.manual_seed(1)
+    m = Upconv(6, 5)
+    x = torch.randn(3, 6, 7, 9, requires_grad=True)
+    ref = torch.nn.functional.conv_transpose2d(x, m.weight, stride=2, padding=1)
+    got = m(x)  # grad enabled on the CPU: the sub-pixel path
+    assert got.shape == ref.shape == (3, 5, 14, 18)
+    assert (got - ref).norm() / ref.norm() < 1e-6
+    gx, gw = torch.autograd.grad(got.square().sum(), (x, m.weight))
+    rx, rw = torch.autograd.grad(ref.square().sum(), (x, m.weight))
+    assert (gx - rx).norm() / rx.norm() < 1e-6 and (gw - rw).norm() / rw.norm() < 1e-6
+    with torch.no_grad():
+        assert torch.equal(m(x), torch.nn.functional.conv_transpose2d(x, m.weight, stride=2, padding=1))
+
+
+def test_circular_convs_follow_the_formula():
+    from moltrain.layers.fcc import circ_h, circ_v
+    torch.manual_seed(2)
+    z = torch.randn(2, 3, 16, 16, dtype=torch.float64)
+    kv, kh = torch.randn(3, 1, 32, 1, dtype=torch.float64), torch.randn(3, 1, 1, 32, dtype=torch.float64)
+    b = torch.randn(3, dtype=torch.float64)
+    want_v = torch.zeros_like(z) + b.view(1, 3, 1, 1)
+    want_h = want_v.clone()
+    for t in range(16):  # tap t reads row / column (i + t) mod 16; taps 16..31 are never used
+        want_v += kv[:, 0, t, 0].view(1, 3, 1, 1) * torch.roll(z, -t, dims=2)
+        want_h += kh[:, 0, 0, t].view(1, 3, 1, 1) * torch.roll(z, -t, dims=3)
+    assert torch.allclose(circ_v(z, kv, b), want_v, rtol=0, atol=1e-12)
+    assert torch.allclose(circ_h(z, kh, b), want_h, rtol=0, atol=1e-12)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Mapping
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .correlation import PATCH, Correlation
@@ -23,8 +24,34 @@ def enc(c_in: int, c_out: int, k: int, stride: int = 1) -> nn.Sequential:
     )
 
 
+# Sub-pixel form of a k4 s2 p1 transposed conv: output phase a (row parity) of row 2m+a reads input rows
+# m-1, m, m+1 (offset index 0, 1, 2) through kernel taps _PHASE_TAPS[a][offset]; -1 = no tap.
+_PHASE_TAPS = ((3, 1, -1), (-1, 2, 0))
+_SELECT = torch.tensor([[[1.0 if t == k else 0.0 for k in range(4)] for t in row] for row in _PHASE_TAPS])  # [2,3,4]
+
+
+class Upconv(nn.ConvTranspose2d):
+    """ConvTranspose2d(k4, s2, p1, no bias) with the official parameter layout [in, out, 4, 4].
+
+    Training on the CPU runs it as one 3x3 conv with 4x the output channels plus a pixel shuffle: the same
+    function (up to float summation order), but torch 1.13's CPU transposed-conv kernels are 4-6x slower,
+    backward included. Inference (no grad) and other devices use the stock op, which the FLOP counts and
+    golden parity measure."""
+
+    def __init__(self, c_in: int, c_out: int) -> None:
+        super().__init__(c_in, c_out, 4, 2, 1, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        if x.device.type != "cpu" or not torch.is_grad_enabled():
+            return super().forward(x)
+        sel = _SELECT.to(dtype=self.weight.dtype)
+        k = torch.einsum("ayk,bxl,cokl->oabcyx", sel, sel, self.weight)
+        k = k.reshape(self.out_channels * 4, self.in_channels, 3, 3)
+        return F.pixel_shuffle(F.conv2d(x, k, padding=1), 2)
+
+
 def dec(c_in: int, c_out: int) -> nn.Sequential:
-    return nn.Sequential(nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.LeakyReLU(0.1, inplace=True))
+    return nn.Sequential(Upconv(c_in, c_out), nn.LeakyReLU(0.1, inplace=True))
 
 
 def predict_flow(c_in: int) -> nn.Conv2d:
@@ -32,7 +59,7 @@ def predict_flow(c_in: int) -> nn.Conv2d:
 
 
 def up_flow() -> nn.ConvTranspose2d:
-    return nn.ConvTranspose2d(2, 2, 4, 2, 1, bias=False)
+    return Upconv(2, 2)
 
 
 class FlowNet(nn.Module):
