@@ -4,7 +4,7 @@
  * contain; plus its error paths.
  */
 import { test, expect } from '@playwright/test';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -117,6 +117,22 @@ test.describe('npm run analyze', () => {
         expect(patch(f, Math.round(ex), Math.round(ey))).toBeLessThan(patch(f, Math.round(ex), Math.round(ey) + 28) - 25);
       }
     }
+  });
+
+  test('decodes every frame of a WebM in order (WebCodecs), none skipped', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'analyze-webm-'));
+    const clip = path.join(dir, 'cap12-12frames.webm');
+    // 12 frames of the real cap12 clip, re-encoded with a key frame every 5 frames (Debian ffmpeg)
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '3', '-i', fixturePath('cap12_edit.webm'), '-frames:v', '12', '-an', '-c:v', 'libvpx', '-b:v', '500k', '-g', '5', clip]);
+    const out = path.join(dir, 'out');
+    const run = await runAnalyze([clip, '--out', out, '--backend', 'cpu'], 400_000);
+    expect(run.code, run.stderr).toBe(0);
+    const recs = readFileSync(path.join(out, 'frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FrameRecord);
+    expect(recs.map((r) => r.index)).toEqual([...Array(12).keys()]);
+    expect(recs.map((r) => r.timestampMs)).toEqual([...Array(12).keys()].map((i) => i * 40));
+    expect(recs.every((r) => r.width === 400 && r.height === 300 && r.faceFound)).toBe(true);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { frames: number; droppedFrames: number };
+    expect(summary).toMatchObject({ frames: 12, droppedFrames: 0 });
   });
 
   test('a missing file exits non-zero and names it', async () => {

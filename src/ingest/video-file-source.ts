@@ -2,14 +2,17 @@
  * A FrameSource over a user's video file that delivers EVERY frame, in order, waiting for the consumer
  * (never real-time dropping):
  *  - Y4M is decoded here (Chromium's <video> does not play it);
- *  - WebM/MP4 go through a muted <video>: it plays, and on each requestVideoFrameCallback we pause, hand the
- *    presented frame to the consumer, then resume. `presentedFrames` tells us if the decoder skipped a frame;
- *    such gaps are counted in `droppedFrames` rather than hidden.
+ *  - WebM (VP8/VP9/AV1) is demuxed here and decoded with WebCodecs, one chunk after another, so every coded
+ *    frame comes out exactly once (measured: <video> playback with pause-per-frame skipped 11% of cap12_edit);
+ *  - anything else (MP4) goes through a muted <video>: it plays, and on each requestVideoFrameCallback we
+ *    pause, hand the presented frame on, then resume. `presentedFrames` shows when the player skipped frames;
+ *    they are counted in `droppedFrames` rather than hidden.
  * A file the browser cannot decode rejects start() with UnreadableVideoError naming the file.
  */
 import { UnreadableVideoError } from './errors';
 import type { Frame, FrameSource, SourceInfo } from './types';
 import { Y4mBlobReader, y4mFrameToRgba, Y4mFormatError } from './y4m';
+import { demuxWebm, webCodecsCodec, WebmFormatError, type WebmVideo } from './webm-demux';
 
 type OnFrame = (frame: Frame) => Promise<void> | void;
 
@@ -17,6 +20,11 @@ async function isY4m(file: Blob, name: string): Promise<boolean> {
   if (/\.y4m$/i.test(name)) return true;
   const head = new Uint8Array(await file.slice(0, 10).arrayBuffer());
   return new TextDecoder().decode(head) === 'YUV4MPEG2 ';
+}
+
+async function isWebm(file: Blob): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3;
 }
 
 export class VideoFileSource implements FrameSource {
@@ -39,7 +47,76 @@ export class VideoFileSource implements FrameSource {
     this.stopped = false;
     if (this.file.size === 0) throw new UnreadableVideoError(`${this.name}: the file is empty.`);
     if (await isY4m(this.file, this.name)) return this.runY4m(onFrame);
+    if (await isWebm(this.file) && typeof VideoDecoder !== 'undefined') {
+      let webm: WebmVideo;
+      try {
+        webm = demuxWebm(new Uint8Array(await this.file.arrayBuffer()));
+      } catch (err) {
+        if (err instanceof WebmFormatError) throw new UnreadableVideoError(`${this.name}: ${err.message}.`, { cause: err });
+        throw err;
+      }
+      const codec = webCodecsCodec(webm.track.codecId);
+      const config: VideoDecoderConfig | null = codec
+        ? { codec, codedWidth: webm.track.width, codedHeight: webm.track.height, ...(webm.track.codecPrivate && codec.startsWith('av01') ? { description: webm.track.codecPrivate } : {}) }
+        : null;
+      if (config && (await VideoDecoder.isConfigSupported(config)).supported) return this.runWebCodecs(webm, config, onFrame);
+    }
     return this.runVideo(onFrame);
+  }
+
+  private async runWebCodecs(webm: WebmVideo, config: VideoDecoderConfig, onFrame: OnFrame): Promise<void> {
+    const frames = webm.frames;
+    Object.assign(this.info, { frameCount: frames.length });
+    const ready: VideoFrame[] = [];
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    const poke = (): void => { const w = wake; wake = null; w?.(); };
+    const decoder = new VideoDecoder({
+      output: (f) => { ready.push(f); poke(); },
+      error: (e) => { failure = e; poke(); },
+    });
+    decoder.addEventListener('dequeue', poke);
+    decoder.configure(config);
+    let submitted = 0;
+    let index = 0;
+    let flushed = false;
+    try {
+      while (!this.stopped) {
+        // keep a few chunks in flight, but never hold more than a few decoded frames (memory)
+        while (submitted < frames.length && decoder.decodeQueueSize < 4 && ready.length < 4) {
+          const f = frames[submitted++];
+          decoder.decode(new EncodedVideoChunk({ type: f.key ? 'key' : 'delta', timestamp: f.timestampUs, data: f.data }));
+        }
+        if (failure) throw failure;
+        if (!ready.length) {
+          if (submitted === frames.length && !flushed) {
+            await decoder.flush();
+            flushed = true;
+            continue;
+          }
+          if (flushed) break;
+          await new Promise<void>((r) => {
+            wake = r;
+            if (ready.length || failure || decoder.decodeQueueSize < 4) poke();
+          });
+          continue;
+        }
+        const vf = ready.shift()!;
+        try {
+          await onFrame({ index: index++, timestampMs: vf.timestamp / 1000, width: vf.displayWidth, height: vf.displayHeight, image: vf });
+        } finally {
+          vf.close();
+        }
+      }
+    } catch (err) {
+      if (err instanceof DOMException || failure) {
+        throw new UnreadableVideoError(`${this.name}: decoding failed at frame ${index} (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+      }
+      throw err;
+    } finally {
+      for (const f of ready) f.close();
+      if (decoder.state !== 'closed') decoder.close();
+    }
   }
 
   private async runY4m(onFrame: OnFrame): Promise<void> {
