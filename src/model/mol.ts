@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MolConfig } from './config';
 import { checkClip, MolGraphCore, type MolOutputs } from './graph';
+import { MOL_FIXED } from './config';
 import type { MolOps } from './ops';
 import { recipeStateDict } from './recipe';
 import { MolStreamImpl, type MolStream } from './streaming';
@@ -22,6 +23,8 @@ export { disposeMolWeights } from './weights/types';
 export { loadMolWeights, type ModelMeta } from './weights/loader';
 export { referenceOps } from './layers/reference-ops';
 export * from './weights/errors';
+
+const CROP = MOL_FIXED.crop;
 
 export interface ForwardOptions {
   capture?: boolean;
@@ -41,7 +44,7 @@ export class MolGraph {
    * Whole-clip forward: clip [8,128,128,1] (normalised) -> logits, flow and landmarks for the 7 pairs.
    * With `capture`, also returns the golden intermediates (names of shared/golden, NHWC layouts; see
    * src/model/golden-layout.ts). `flowPairs` restricts the (expensive) flow head to some pairs, in that order;
-   * `flow` then has one entry per listed pair. The caller owns and disposes every returned tensor.
+   * `flow` then has one entry per listed pair (none: the flow head is skipped). The caller owns and disposes every returned tensor.
    */
   forwardClip(clip: tf.Tensor4D, opts: ForwardOptions = {}): MolOutputs & { intermediates?: Record<string, tf.Tensor> } {
     const T = this.config.clipLength;
@@ -51,7 +54,7 @@ export class MolGraph {
     const k = this.config.neighborNum;
     const P = T - 1;
     const flowPairs = opts.flowPairs;
-    if (flowPairs && (flowPairs.length === 0 || flowPairs.some((p) => !Number.isInteger(p) || p < 0 || p >= P))) {
+    if (flowPairs && flowPairs.some((p) => !Number.isInteger(p) || p < 0 || p >= P)) {
       throw new RangeError(`flowPairs must list pair indices in 0..${P - 1}, got [${flowPairs}]`);
     }
     return tf.tidy(() => {
@@ -83,6 +86,13 @@ export class MolGraph {
       const merInput = c.merInput(f1, f2);
       const logits = c.merHead(merInput);
       const ldm = c.ldmHead(f2);
+      if (flowPairs && flowPairs.length === 0) {
+        // Flow head skipped (MER and landmarks only).
+        const flow = tf.zeros([0, CROP, CROP, 2]) as tf.Tensor4D;
+        if (!opts.capture) return { logits, flow, ldm };
+        Object.assign(cap, { mer_input: merInput, mer_logits: logits, ldm });
+        return { logits, flow, ldm, intermediates: cap };
+      }
       // FlowNet's encoder weights are shared by both frames of a pair: run it once per needed frame.
       let xa: tf.Tensor4D, e1a: tf.Tensor4D, e2a: tf.Tensor4D, e3a: tf.Tensor4D, e3b: tf.Tensor4D;
       if (flowPairs) {

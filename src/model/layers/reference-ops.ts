@@ -138,8 +138,21 @@ export const referenceOps: MolOps = {
 
   conv3dPool(x, w, b) {
     return tf.tidy(() => {
-      const y = tf.add(tf.conv3d(x, w, [1, 2, 2], 'valid'), b) as tf.Tensor5D;
-      return tf.maxPool3d(y, 2, 2, 'valid');
+      const [, S, H, W, C] = x.shape;
+      const [kd, kh, kw, , co] = w.shape;
+      if (kh !== 2 || kw !== 2) throw new RangeError(`conv3dPool: the MER head's spatial kernel is 2x2 (stride 2), got ${kh}x${kw}`);
+      // Spatial kernel = stride = 2: patches do not overlap, so space-to-depth plus an im2col over time turns
+      // the conv3d into one matmul (tfjs's conv3d is a naive loop on cpu and wasm).
+      const h2 = H / 2, w2 = W / 2;
+      const s2d = tf.reshape(tf.transpose(tf.reshape(x, [S, h2, 2, w2, 2, C]), [0, 1, 3, 2, 4, 5]), [S, h2 * w2, 4 * C]);
+      const T = S - kd + 1;
+      const cols = tf.concat(Array.from({ length: kd }, (_, d) => tf.slice(s2d, [d, 0, 0], [T, -1, -1])), 2); // [T, h2*w2, kd*4C]
+      const y = tf.add(tf.matMul(tf.reshape(cols, [T * h2 * w2, kd * 4 * C]), tf.reshape(w, [kd * 4 * C, co])), b); // [T*h2*w2, co]
+      // MaxPool3d(2): pairs along time and 2x2 in space.
+      const t2 = Math.floor(T / 2), hp = Math.floor(h2 / 2), wp = Math.floor(w2 / 2);
+      const y6 = tf.slice(tf.reshape(y, [T, h2, w2, co]), [0, 0, 0, 0], [2 * t2, 2 * hp, 2 * wp, co]);
+      const pooled = tf.max(tf.reshape(y6, [t2, 2, hp, 2, wp, 2, co]), [1, 3, 5]);
+      return tf.reshape(pooled, [1, t2, hp, wp, co]) as tf.Tensor5D;
     });
   },
 
