@@ -73,11 +73,15 @@ def test_block_dct_quantisation_is_lossy_in_proportion_to_quality(face):
     np.testing.assert_array_equal(block_dct_quantise(frames, 0), frames)
 
 
-def test_blur_keeps_mean_and_removes_detail(face):
-    f = face.image[None].astype(np.float32)
-    b = gaussian_blur(f, 1.0)
-    assert abs(b.mean() - f.mean()) < 0.5
-    assert np.abs(np.diff(b, axis=-1)).mean() < 0.8 * np.abs(np.diff(f, axis=-1)).mean()
+def test_blur_is_a_normalised_gaussian_of_the_requested_width():
+    delta = np.zeros((1, 33, 33), np.float32)
+    delta[0, 16, 16] = 1.0
+    k = gaussian_blur(delta, 1.5)[0]
+    assert k.sum() == pytest.approx(1.0, abs=1e-5)
+    xs = np.arange(33) - 16
+    assert np.sqrt((k.sum(0) * xs ** 2).sum()) == pytest.approx(1.5, rel=0.02)
+    assert np.sqrt((k.sum(1) * xs ** 2).sum()) == pytest.approx(1.5, rel=0.02)
+    np.testing.assert_array_equal(gaussian_blur(delta, 0.0), delta)
 
 
 def test_neutral_photometric_only_rounds(face):
