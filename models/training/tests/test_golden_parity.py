@@ -1,4 +1,5 @@
 """The paper model with the recipe weights reproduces every official golden tensor (shared/golden, seed 1)."""
+import hashlib
 import json
 
 import numpy as np
@@ -66,17 +67,17 @@ def test_input_clip_is_bit_exact(gdir, manifest):
     assert np.array_equal(input_clip(1), load(gdir, row))
 
 
-@pytest.mark.parametrize("cls", [5, 3])
-def test_recipe_weights_match_params_checksums(gdir, cls):
+@pytest.mark.parametrize("cls,seed", [(5, 1), (3, 1), (5, 2)])
+def test_recipe_weights_match_params_checksums(gdir, cls, seed):
     params = json.loads((gdir / f"params-{cls}cls.json").read_text())["entries"]
     ours = entries(build_model(paper_config(cls)))
     assert [(e.name, list(e.shape), e.role) for e in ours] == [(p["name"], p["shape"], p["role"]) for p in params]
     for e, p in zip(ours, params):
-        v = entry_values(1, e)
-        assert v.ravel()[:5].astype(np.float64).tolist() == p["seed1"]["first5"][:5], e.name
-        assert sequential_checksum(v) == p["seed1"]["checksum"], e.name
-        import hashlib
-        assert hashlib.sha256(v.astype("<f4" if v.dtype.kind == "f" else "<i8").tobytes()).hexdigest() == p["seed1"]["sha256_le"], e.name
+        v, want = entry_values(seed, e), p[f"seed{seed}"]
+        assert v.ravel()[:5].astype(np.float64).tolist() == want["first5"][:5], e.name
+        assert sequential_checksum(v) == want["checksum"], e.name
+        raw = v.astype("<f4" if v.dtype.kind == "f" else "<i8").tobytes()
+        assert hashlib.sha256(raw).hexdigest() == want["sha256_le"], e.name
 
 
 def test_golden_command_writes_the_manifest_layout(tmp_path, gdir, manifest, ours):
