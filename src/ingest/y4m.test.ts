@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseY4mHeader, Y4mBlobReader, y4mFrameToRgba, Y4mFormatError } from './y4m';
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const enc = (s: string): Uint8Array<ArrayBuffer> => new Uint8Array(new TextEncoder().encode(s));
 
-function y4m(header: string, frames: Uint8Array[], frameLine = 'FRAME\n'): Blob {
+function y4m(header: string, frames: Uint8Array<ArrayBuffer>[], frameLine = 'FRAME\n'): Blob {
   return new Blob([enc(header + '\n'), ...frames.flatMap((f) => [enc(frameLine), f])]);
 }
 
@@ -42,7 +42,7 @@ describe('y4mFrameToRgba', () => {
 
 describe('Y4mBlobReader', () => {
   it('reads every frame in order, including FRAME lines with parameters', async () => {
-    const f = (v: number): Uint8Array => new Uint8Array(6).fill(v);
+    const f = (v: number): Uint8Array<ArrayBuffer> => new Uint8Array(6).fill(v);
     const blob = new Blob([enc('YUV4MPEG2 W2 H2 F30:1 C420jpeg\n'), enc('FRAME\n'), f(1), enc('FRAME Ixyz\n'), f(2), enc('FRAME\n'), f(3)]);
     const r = await Y4mBlobReader.open(blob);
     const got: number[] = [];
