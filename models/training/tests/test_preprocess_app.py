@@ -39,7 +39,8 @@ def test_real_face_through_the_apps_tracking(tmp_path):
     (record,) = read_smic(tmp_path / "SMIC")
     cache = tmp_path / "cache"
     cache.mkdir()
-    entry = preprocess_record(record, cache, tracker_version(), fps=30, timeout_s=600)
+    tracker = tracker_version()  # once: other commits may land while the app runs
+    entry = preprocess_record(record, cache, tracker, fps=30, timeout_s=600)
     assert entry["frames"] == 8 and entry["face_frames"] == 8
     assert sorted(p.name for p in cache.iterdir()) == [entry["file"]]        # no work folder or temp left
     with np.load(cache / entry["file"]) as z:
@@ -55,7 +56,7 @@ def test_real_face_through_the_apps_tracking(tmp_path):
     assert ((eye_a[:, 1] < nose[:, 1]) & (nose[:, 1] < mouth[:, 1]) & (mouth[:, 1] < 128)).all()
     # a second pass is served from the cache without running the app again
     t0 = time.monotonic()
-    assert preprocess_record(record, cache, tracker_version(), fps=30) == entry
+    assert preprocess_record(record, cache, tracker, fps=30) == entry
     assert time.monotonic() - t0 < 5
     write_index(cache, [entry])
     ds = CachedClips(load_index(cache), 3)
