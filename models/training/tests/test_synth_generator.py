@@ -13,7 +13,7 @@ import pytest
 
 from moltrain.synth import facs, ibug68
 from moltrain.synth.clip import (AU_RADIUS_IOD, SynthConfig, generate_clip, generate_sequence, make_blink,
-                                 make_expression, render_events, sample_head_motion)
+                                 make_expression, passive_points, render_events, sample_head_motion)
 from moltrain.synth.faces import Face
 from moltrain.synth.profile import Profile
 from moltrain.synth.render import similarity_apply
@@ -97,14 +97,19 @@ def test_landmark_motion_matches_the_au_table(face, au):
     disp = clip.landmarks[4] - clip.landmarks[0]          # frame 4 is the apex, frame 0 is neutral
     np.testing.assert_allclose(clip.landmarks[0], face.landmarks, atol=1e-4)
     mag = np.linalg.norm(disp, axis=1)
-    assert mag.max() == pytest.approx(amp, rel=0.03)
+    au_pts = sorted(facs.au_points({au: 1.0}))
+    passive = passive_points(face.landmarks, {au: 1.0})
+    assert mag[au_pts].max() == pytest.approx(amp, rel=0.03)
+    assert mag.max() <= 1.05 * amp                        # passive neighbours follow, never overshoot
     template, _, _ = facs.au_template(au, face.landmarks)
     w = np.linalg.norm(template, axis=1)
     main = np.nonzero(w >= 0.5 * w.max())[0]
     cos = (disp[main] * template[main]).sum(1) / (mag[main] * w[main])
     assert cos.min() > 0.97, (au, main, cos)
-    # Points the AU does not move stay put (to within bilinear sampling of the dense field).
-    still = [i for i in range(68) if i not in facs.au_points({au: 1.0})]
+    # Points the AU does not move stay put (exact RBF values at the landmarks), except the few passive ones
+    # right next to its points.
+    assert len(passive) <= 6
+    still = [i for i in range(68) if i not in au_pts and i not in passive]
     assert mag[still].max() < 0.05, (au, int(np.array(still)[mag[still].argmax()]), mag[still].max())
 
 

@@ -21,9 +21,11 @@ from .render import fold_margin, render
 
 # Expression fields reach this far from the moved points (fraction of the outer inter-ocular distance).
 AU_RADIUS_IOD = 0.25
+# Non-AU landmarks this close to an AU point (fraction of the inter-ocular distance) follow the motion.
+PASSIVE_IOD = 0.08
 BLINK_RADIUS_IOD = 0.2
 # A field is scaled down until det(I + grad D) >= this everywhere: keeps the warp invertible (no folds).
-MIN_FOLD_MARGIN = 0.35
+MIN_FOLD_MARGIN = 0.2
 # Closing lids compress the skin between them by design (det ~ 1 - closure), so blinks may go further.
 MIN_FOLD_MARGIN_BLINK = 0.15
 
@@ -91,11 +93,29 @@ class Clip:
         return e.emotion if e else None
 
 
+def passive_points(ldm: np.ndarray, aus: dict[int, float]) -> list[int]:
+    """Landmarks outside the AU that lie within PASSIVE_IOD x inter-ocular of one of its points: skin that
+    close moves along, so they are left free (they follow the field) instead of being pinned at 0. Pinning
+    them folds the warp at small amplitudes (a jaw point 3 px from a lip corner on a turned face; the upper
+    lid of a half-closed eye when AU6 lifts the lower lid)."""
+    moved = sorted(facs.au_points(aus))
+    reach = PASSIVE_IOD * ibug68.inter_ocular(ldm)
+    others = [i for i in range(ibug68.N_POINTS) if i not in moved]
+    d = np.linalg.norm(ldm[others][:, None, :] - ldm[moved][None, :, :], axis=-1).min(axis=1)
+    return [i for i, di in zip(others, d) if di < reach]
+
+
 def expression_field(ldm: np.ndarray, aus: dict[int, float], amplitude: float) -> tuple[LocalField, float, list[int]]:
-    """Apex field of an AU combination: (field, amplitude after the fold guard, moved points)."""
+    """Apex field of an AU combination: (field, amplitude after the fold guard, moved points).
+
+    Constraints: the AU's points at their table displacement, the virtual cheek points, and every other
+    landmark except the passive ones at 0."""
+    ldm = np.asarray(ldm, dtype=np.float64)
     d, vpos, vdisp = facs.combine_aus(aus, ldm, amplitude)
+    free = set(passive_points(ldm, aus))
+    keep = [i for i in range(ibug68.N_POINTS) if i not in free]
     iod = ibug68.inter_ocular(ldm)
-    f = local_field(np.concatenate([ldm, vpos]), np.concatenate([d, vdisp]), AU_RADIUS_IOD * iod, CROP)
+    f = local_field(np.concatenate([ldm[keep], vpos]), np.concatenate([d[keep], vdisp]), AU_RADIUS_IOD * iod, CROP)
     f, scale = _fold_guard(f)
     moved = [int(i) for i in np.nonzero(np.linalg.norm(d, axis=1) > 0)[0]]
     return f, amplitude * scale, moved
