@@ -117,7 +117,8 @@ def _invert(e: torch.Tensor, r: torch.Tensor, frames: torch.Tensor, idx: torch.T
         return r.clone(), 0.0
     ef = e[frames]
     rf = r.flatten(1, 2)
-    a = rf[frames][:, idx]                                                   # [F, M, 2]
+    sel = (frames[:, None], idx[None, :])
+    a = rf[sel]                                                              # [F, M, 2]
     # Newton iterations on p + e(p) = a, field and Jacobian sampled together at the current point. The fold
     # guard keeps det(I + J) well above 0, where Newton converges in a few steps (the plain fixed point
     # p <- a - e(p) needs |J| < 1, which a strong local shear can break).
@@ -134,9 +135,7 @@ def _invert(e: torch.Tensor, r: torch.Tensor, frames: torch.Tensor, idx: torch.T
         q = q - torch.stack([(m11 * g[..., 0] - m01 * g[..., 1]) / det,
                              (-m10 * g[..., 0] + m00 * g[..., 1]) / det], dim=-1)
     pf = rf.clone()
-    sub = pf[frames]
-    sub[:, idx] = q
-    pf[frames] = sub
+    pf[sel] = q
     return pf.reshape(r.shape), residual
 
 
