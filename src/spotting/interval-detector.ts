@@ -7,14 +7,22 @@
  * Semantics:
  *  1. A run is a maximal stretch of active rows (face found, calibrated, score >= lowZ). Its onset starts at
  *     the row before its first active row and walks back while the score keeps falling (usable, inactive
- *     rows, at most extendMs before the first active row); its offset starts at the row after its last active
- *     row and walks on while the score keeps falling (at most extendMs after the last active row). At the
+ *     rows, at most extendMs before the first active row, not from a score at or under restZ); its offset starts
+ *     at the row after its last active row and walks on the same way. At the
  *     start or end of the trace they are the run's own first/last row.
  *  2. Runs whose peak score never reaches highZ are dropped (hysteresis).
  *  3. A run whose onset is at most mergeGapMs after the previous kept run's offset joins it.
  *  4. A merged group with fewer than minActiveFrames active rows, or shorter than minDurationMs from onset
  *     to offset, is dropped; so is one whose onset is less than refractoryMs after the last emitted offset.
- *  5. The emitted interval is labelled by `labelInterval`.
+ *  5. The emitted interval is labelled by `labelInterval`, which also times it (below).
+ *
+ * Timing: onset and offset are the edges of the detected span (where the motion rose out of and fell back
+ * into the noise). Its length depends on the signal-to-noise ratio (a weak expression crosses 2 sigmas later
+ * and leaves earlier), so the duration that decides micro/macro is estimated instead from the half-maximum
+ * points of the dominant region's displacement, which sit well above the noise: for a raised-cosine or
+ * triangular profile the half-maximum is half way from onset to apex and from apex to offset, so
+ * duration = 2 x FWHM (t_half interpolated between frames). `durationMs` is that estimate; it can differ
+ * from offsetMs - onsetMs by a frame or two.
  */
 import type { SpotTraceRow } from './frame-scorer';
 import type { RegionValues } from './motion-signal';
@@ -67,6 +75,9 @@ export interface DetectorOptions {
    * how far noise can drag it.
    */
   extendMs: number;
+  /** ... and stops once the score is down to 1: the median of the max of 8 region z-scores at rest is ~1.3,
+   *  so below 1 the face is at rest and a still-falling score is noise (slow, for the integrated flow term). */
+  restZ: number;
   /** A dip of up to 100 ms (3 frames at 30 fps) inside one expression, e.g. at the apex of the flow term. */
   mergeGapMs: number;
   /** After an interval, onsets within 250 ms are the same movement's settling, not a new expression. */
@@ -83,7 +94,7 @@ export interface DetectorOptions {
 }
 
 export const DEFAULT_DETECTOR: Readonly<DetectorOptions> = {
-  highZ: 6, lowZ: 2, extendMs: 150, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
+  highZ: 6, lowZ: 2, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
   microMaxMs: 500, blinkEarRatio: 0.7, blinkMaxClosureMs: 400, headRatio: 1,
 };
 
@@ -101,7 +112,8 @@ export function isActive(row: SpotTraceRow, o: DetectorOptions): boolean {
 
 /** Whether an onset/offset at `from` may move to the neighbouring row `to` (rows further from the run). */
 function extends_(from: SpotTraceRow, to: SpotTraceRow, edge: SpotTraceRow, o: DetectorOptions): boolean {
-  return usable(to) && !isActive(to, o) && to.score < from.score && Math.abs(edge.timestampMs - to.timestampMs) <= o.extendMs;
+  return usable(to) && !isActive(to, o) && from.score > o.restZ && to.score < from.score
+    && Math.abs(edge.timestampMs - to.timestampMs) <= o.extendMs;
 }
 
 /** Labels an interval given its rows from onset to offset inclusive. */
@@ -117,7 +129,7 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions)
   let dominantRegion: RegionName = REGION_NAMES[0];
   for (const n of REGION_NAMES) if (apex.regionZ[n] > apex.regionZ[dominantRegion]) dominantRegion = n;
   const first = rows[0], last = rows[rows.length - 1];
-  const durationMs = last.timestampMs - first.timestampMs;
+  const durationMs = halfMaxDuration(rows, rows.indexOf(apex), dominantRegion);
 
   let kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
   const maxRegionPx = Math.max(...REGION_NAMES.map((n) => regionPeakPx[n]));
@@ -131,6 +143,28 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions)
     onsetMs: first.timestampMs, apexMs: apex.timestampMs, offsetMs: last.timestampMs, durationMs,
     peakScore: apex.score, dominantRegion, regionPeakPx, rigidPeakPx, earMinRatio,
   };
+}
+
+/**
+ * 2 x the full width at half maximum of `region`'s displacement (px) around the apex row. Displacement, not z:
+ * z is measured from the noise median, which moves its half level up the rise; the displacement is zero at
+ * rest up to the noise, so its half level is half the expression's amplitude. A side that never falls under
+ * half inside the span uses the span's edge.
+ */
+function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): number {
+  // Unsmoothed: a [1, 2, 1] filter cuts the noise but flattens the peak of a 9-frame event and widened
+  // 300 ms events by ~10 % in trials, pushing long MEs over the 500 ms bound.
+  const d = (i: number): number => rows[i].regionPx[region];
+  const t = (i: number): number => rows[i].timestampMs;
+  const half = d(a) / 2;
+  const cross = (i: number, j: number): number => t(i) + ((half - d(i)) / (d(j) - d(i))) * (t(j) - t(i));
+  let i = a;
+  while (i > 0 && d(i - 1) >= half) i--;
+  const riseMs = i > 0 ? cross(i - 1, i) : t(0);
+  let j = a;
+  while (j < rows.length - 1 && d(j + 1) >= half) j++;
+  const fallMs = j < rows.length - 1 ? cross(j + 1, j) : t(rows.length - 1);
+  return 2 * (fallMs - riseMs);
 }
 
 /** Eye regions dominate at the apex, and the eye aspect ratio dips deep and briefly, and recovers. */
