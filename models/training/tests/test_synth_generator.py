@@ -272,7 +272,10 @@ def test_blink_closes_the_lids_and_moves_nothing_else(face):
 
 def test_long_sequence_places_events_at_known_separated_times(face):
     clip = generate_sequence(3, face, 150, 30.0, n_events=3, blinks=1, macro_every=3,
-                             cfg=SynthConfig(photometric=False, head_motion=False))
+                             cfg=SynthConfig(photometric=False, head_motion=True))
+    raw, warped = photometric_errors(clip, interior(), min_flow=0.25)
+    assert warped < 0.5 * raw
+    assert np.abs(clip.landmarks - face.landmarks).max() < 15.0      # sway stays bounded over 5 s
     assert clip.frames.shape == (150, 128, 128) and clip.flow.shape == (2, 149, 128, 128)
     kinds = [e.kind for e in clip.events]
     assert sorted(kinds) == ["blink", "macro", "micro", "micro"]
