@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify({ input: path.basename(args.input), ...s }, null, 2) + '\n');
     console.log(
       `${s.frames} frames (${s.width}x${s.height}), face in ${s.facesFound} (${((100 * s.facesFound) / Math.max(1, s.frames)).toFixed(1)}%), ` +
-        `dropped by decoder ${s.droppedFrames}, backend ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}, ` +
+        `decoded via ${s.decodePath}, skipped ${s.droppedFrames}, backend ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}, ` +
         `${((Date.now() - t0) / 1000).toFixed(1)} s -> ${path.join(args.out, 'frames.jsonl')}${args.crops ? ' + crops.u8' : ''}`,
     );
   } catch (err) {

@@ -2,9 +2,10 @@
  * A FrameSource over a user's video file that delivers EVERY frame, in order, waiting for the consumer
  * (never real-time dropping):
  *  - Y4M is decoded here (Chromium's <video> does not play it);
- *  - WebM (VP8/VP9/AV1) is demuxed here and decoded with WebCodecs, one chunk after another, so every coded
- *    frame comes out exactly once (measured: <video> playback with pause-per-frame skipped 11% of cap12_edit);
- *  - anything else (MP4) goes through a muted <video>: it plays, and on each requestVideoFrameCallback we
+ *  - WebM (VP8/VP9/AV1) and MP4 (H.264) are demuxed here and decoded with WebCodecs, one chunk after another,
+ *    so every coded frame comes out exactly once (measured: <video> playback with pause-per-frame skipped 11%
+ *    of cap12_edit);
+ *  - anything else (other codecs, fragmented MP4) goes through a muted <video>: it plays, and on each requestVideoFrameCallback we
  *    pause, hand the presented frame on, then resume. `presentedFrames` shows when the player skipped frames;
  *    they are counted in `droppedFrames` rather than hidden.
  * A file the browser cannot decode rejects start() with UnreadableVideoError naming the file.
@@ -12,7 +13,9 @@
 import { UnreadableVideoError } from './errors';
 import type { Frame, FrameSource, SourceInfo } from './types';
 import { Y4mBlobReader, y4mFrameToRgba, Y4mFormatError } from './y4m';
-import { demuxWebm, webCodecsCodec, WebmFormatError, type WebmVideo } from './webm-demux';
+import { demuxWebm, webmToEncoded, WebmFormatError } from './webm-demux';
+import { demuxMp4, Mp4FormatError } from './mp4-demux';
+import type { EncodedVideo } from './encoded-video';
 
 type OnFrame = (frame: Frame) => Promise<void> | void;
 
@@ -22,15 +25,12 @@ async function isY4m(file: Blob, name: string): Promise<boolean> {
   return new TextDecoder().decode(head) === 'YUV4MPEG2 ';
 }
 
-async function isWebm(file: Blob): Promise<boolean> {
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
-  return head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3;
-}
-
 export class VideoFileSource implements FrameSource {
   readonly info: SourceInfo;
-  /** Frames the browser's decoder skipped (WebM/MP4 only); 0 when every frame was delivered. */
+  /** Frames the <video> path skipped; 0 when every frame was delivered (always 0 for Y4M and WebCodecs). */
   droppedFrames = 0;
+  /** How the file is being decoded, once start() has chosen. */
+  decodePath: 'y4m' | 'webcodecs' | 'video-element' | null = null;
   private stopped = false;
   private stopHook: (() => void) | null = null;
 
@@ -46,26 +46,47 @@ export class VideoFileSource implements FrameSource {
   async start(onFrame: OnFrame): Promise<void> {
     this.stopped = false;
     if (this.file.size === 0) throw new UnreadableVideoError(`${this.name}: the file is empty.`);
-    if (await isY4m(this.file, this.name)) return this.runY4m(onFrame);
-    if (await isWebm(this.file) && typeof VideoDecoder !== 'undefined') {
-      let webm: WebmVideo;
-      try {
-        webm = demuxWebm(new Uint8Array(await this.file.arrayBuffer()));
-      } catch (err) {
-        if (err instanceof WebmFormatError) throw new UnreadableVideoError(`${this.name}: ${err.message}.`, { cause: err });
-        throw err;
-      }
-      const codec = webCodecsCodec(webm.track.codecId);
-      const config: VideoDecoderConfig | null = codec
-        ? { codec, codedWidth: webm.track.width, codedHeight: webm.track.height, ...(webm.track.codecPrivate && codec.startsWith('av01') ? { description: webm.track.codecPrivate } : {}) }
-        : null;
-      if (config && (await VideoDecoder.isConfigSupported(config)).supported) return this.runWebCodecs(webm, config, onFrame);
+    if (await isY4m(this.file, this.name)) {
+      this.decodePath = 'y4m';
+      return this.runY4m(onFrame);
     }
+    const encoded = await this.demux();
+    if (encoded?.codec) {
+      const config: VideoDecoderConfig = {
+        codec: encoded.codec,
+        codedWidth: encoded.width,
+        codedHeight: encoded.height,
+        ...(encoded.description ? { description: encoded.description } : {}),
+      };
+      if ((await VideoDecoder.isConfigSupported(config)).supported) {
+        this.decodePath = 'webcodecs';
+        return this.runWebCodecs(encoded, config, onFrame);
+      }
+    }
+    this.decodePath = 'video-element';
     return this.runVideo(onFrame);
   }
 
-  private async runWebCodecs(webm: WebmVideo, config: VideoDecoderConfig, onFrame: OnFrame): Promise<void> {
-    const frames = webm.frames;
+  /** WebM or MP4 demuxed for WebCodecs, or null (other container, no WebCodecs, or codec we do not map). */
+  private async demux(): Promise<EncodedVideo | null> {
+    if (typeof VideoDecoder === 'undefined') return null;
+    const head = new Uint8Array(await this.file.slice(0, 12).arrayBuffer());
+    const webm = head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3;
+    const mp4 = String.fromCharCode(...head.subarray(4, 8)) === 'ftyp';
+    if (!webm && !mp4) return null;
+    const bytes = new Uint8Array(await this.file.arrayBuffer());
+    try {
+      return webm ? webmToEncoded(demuxWebm(bytes)) : demuxMp4(bytes);
+    } catch (err) {
+      if (err instanceof WebmFormatError) throw new UnreadableVideoError(`${this.name}: ${err.message}.`, { cause: err });
+      // an MP4 we cannot demux (e.g. fragmented) may still play in <video>
+      if (err instanceof Mp4FormatError) return null;
+      throw err;
+    }
+  }
+
+  private async runWebCodecs(video: EncodedVideo, config: VideoDecoderConfig, onFrame: OnFrame): Promise<void> {
+    const frames = video.samples;
     Object.assign(this.info, { frameCount: frames.length });
     const ready: VideoFrame[] = [];
     let failure: unknown = null;

@@ -4,6 +4,7 @@
  * <video> playback can only sample frames in real time. Reads SimpleBlocks and BlockGroup Blocks; laced blocks
  * (audio practice, not produced by video muxers) are rejected by name.
  */
+import type { EncodedVideo } from './encoded-video';
 export class WebmFormatError extends Error {
   override name = 'WebmFormatError';
 }
@@ -159,4 +160,16 @@ export function webCodecsCodec(codecId: string): string | null {
     case 'V_AV1': return 'av01.0.04M.08';
     default: return null;
   }
+}
+
+/** The WebM track in the container-neutral form the WebCodecs path takes. */
+export function webmToEncoded(v: WebmVideo): EncodedVideo {
+  const codec = webCodecsCodec(v.track.codecId);
+  return {
+    codec,
+    description: codec?.startsWith('av01') ? v.track.codecPrivate : null,
+    width: v.track.width,
+    height: v.track.height,
+    samples: v.frames,
+  };
 }

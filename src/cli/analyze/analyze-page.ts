@@ -20,6 +20,8 @@ export interface AnalyzeSummary {
   frames: number;
   facesFound: number;
   droppedFrames: number;
+  /** 'y4m' | 'webcodecs' | 'video-element' */
+  decodePath: string | null;
   backend: string;
   fallbackReason: string | null;
   width: number;
@@ -63,7 +65,7 @@ window.__analyze = async (req: AnalyzeRequest): Promise<AnalyzeSummary> => {
     if (statusEl) statusEl.textContent = `frame ${frames}`;
   });
   pipeline.dispose();
-  return { frames, facesFound, droppedFrames: source.droppedFrames, backend: pipeline.backend, fallbackReason: pipeline.fallbackReason, width, height };
+  return { frames, facesFound, droppedFrames: source.droppedFrames, decodePath: source.decodePath, backend: pipeline.backend, fallbackReason: pipeline.fallbackReason, width, height };
 };
 
 if (statusEl) statusEl.textContent = 'ready';
