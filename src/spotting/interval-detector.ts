@@ -289,9 +289,9 @@ export class IntervalDetector {
       this.run.offset = p;
       this.run.settling = true;
     }
-    // A later run's onset is after this row's time minus extendMs, so once that is past the merge gap the
-    // pending group can no longer grow.
-    if (this.pending && !this.run && row.timestampMs - this.at(this.pending.offset).timestampMs >= o.mergeGapMs + o.extendMs) {
+    // A later run's onset is this row or a row at most extendMs before its first active row, i.e. no earlier
+    // than this row's time minus extendMs; once that is past the merge gap the pending group cannot grow.
+    if (this.pending && !this.run && row.timestampMs - this.at(this.pending.offset).timestampMs > o.mergeGapMs + o.extendMs) {
       this.finalize(out);
     }
     this.trim();

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { gaussian } from './__fixtures__/synthetic-face';
+import type { SpotTraceRow } from './frame-scorer';
+import { DetectorInputError, detectIntervals, IntervalDetector, type DetectorOptions } from './interval-detector';
+import type { RegionValues } from './motion-signal';
+import { REGION_NAMES } from './regions';
+
+/** Rows with a given score sequence; the score sits in one region (z and px alike). */
+function rows(scores: readonly number[], opts: { fps?: number; lost?: Set<number>; region?: string; calibrate?: number } = {}): SpotTraceRow[] {
+  const fps = opts.fps ?? 30;
+  return scores.map((score, i) => {
+    const region = (opts.region ?? 'browL') as keyof RegionValues;
+    const regionZ = Object.fromEntries(REGION_NAMES.map((r) => [r, r === region ? score : 0])) as RegionValues;
+    const regionPx = Object.fromEntries(REGION_NAMES.map((r) => [r, r === region ? Math.max(score, 0) * 0.1 : 0])) as RegionValues;
+    const lost = opts.lost?.has(i) ?? false;
+    return {
+      index: i, timestampMs: (1000 * i) / fps, faceFound: !lost, calibrating: i < (opts.calibrate ?? 0),
+      regionPx, regionZ, rigidPx: 0, rigidZ: 0, earRatio: 1, score: lost ? 0 : score,
+    };
+  });
+}
+
+function streamed(r: readonly SpotTraceRow[], o: Partial<DetectorOptions> = {}) {
+  const d = new IntervalDetector(o);
+  const out = r.flatMap((row) => d.push(row));
+  return [...out, ...d.flush()];
+}
+
+describe('interval detector', () => {
+  it('finds a hysteresis interval with its rest frames as onset and offset', () => {
+    const s = [0, 0.5, 0.2, 1.5, 3, 8, 12, 7, 3, 1.5, 0.3, 0.5, 0, 0];
+    const [ev, ...rest] = detectIntervals(rows(s));
+    expect(rest).toEqual([]);
+    // Frame 2 (0.2) is where the score stops falling going back; frame 10 (0.3) going forward.
+    expect([ev.onsetFrame, ev.apexFrame, ev.offsetFrame]).toEqual([2, 6, 10]);
+    expect(ev.kind).toBe('micro');
+    expect(ev.peakScore).toBe(12);
+  });
+
+  it('drops runs that never reach highZ, single-frame spikes, and merges across a short dip', () => {
+    expect(detectIntervals(rows([0, 0, 3, 4, 5, 4, 0, 0]))).toEqual([]);
+    expect(detectIntervals(rows([0, 0, 0, 20, 0, 0, 0]))).toEqual([]);
+    // Two bursts 2 frames apart (67 ms < mergeGap 100 ms) are one interval.
+    const merged = detectIntervals(rows([0, 0, 8, 9, 1.5, 0.5, 1.5, 9, 8, 0, 0, 0]));
+    expect(merged.map((e) => [e.onsetFrame, e.offsetFrame])).toEqual([[1, 9]]);
+    // 10 frames apart they are two, unless the second falls in the refractory period.
+    const two = [0, 0, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 8, 0, 0];
+    expect(detectIntervals(rows(two)).length).toBe(2);
+    expect(detectIntervals(rows(two), { refractoryMs: 400 }).length).toBe(1);
+  });
+
+  it('labels an eye-dominated interval with a deep, brief eye-ratio dip a blink', () => {
+    const r = rows([0, 0, 3, 9, 12, 9, 3, 0, 0], { region: 'eyeL' });
+    const ear = [1, 1, 0.8, 0.3, 0.15, 0.3, 0.8, 1, 1];
+    r.forEach((row, i) => { row.earRatio = ear[i]; });
+    expect(detectIntervals(r).map((e) => e.kind)).toEqual(['blink']);
+    // The same dip with the mouth dominating is an expression.
+    const m = rows([0, 0, 3, 9, 12, 9, 3, 0, 0], { region: 'mouthL' });
+    m.forEach((row, i) => { row.earRatio = ear[i]; });
+    expect(detectIntervals(m).map((e) => e.kind)).toEqual(['micro']);
+  });
+
+  it('labels an interval whose rigid component dominates head motion', () => {
+    const r = rows([0, 0, 3, 9, 12, 9, 3, 0, 0]);
+    r.forEach((row) => { row.rigidPx = row.regionPx.browL * 2; row.rigidZ = row.score * 2; });
+    expect(detectIntervals(r).map((e) => e.kind)).toEqual(['head']);
+  });
+
+  it('ignores calibration frames and lost faces', () => {
+    expect(detectIntervals(rows([0, 9, 9, 9, 0, 0], { calibrate: 5 }))).toEqual([]);
+    expect(detectIntervals(rows([0, 9, 9, 9, 0, 0], { lost: new Set([1, 2, 3]) }))).toEqual([]);
+  });
+
+  it('streaming equals batch on random score traces, for several option sets', () => {
+    const optionSets: Partial<DetectorOptions>[] = [{}, { mergeGapMs: 300, refractoryMs: 0 }, { extendMs: 0, minActiveFrames: 1 }, { mergeGapMs: 0, refractoryMs: 600, highZ: 4 }];
+    let intervals = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const g = gaussian(seed);
+      // Noise plus bursts of random height and length, and a few lost faces.
+      const scores: number[] = [];
+      while (scores.length < 600) {
+        if (Math.abs(g()) > 2.2) {
+          const len = 1 + Math.floor(Math.abs(g()) * 6), h = 3 + Math.abs(g()) * 8;
+          for (let k = 0; k < len; k++) scores.push(h * Math.sin((Math.PI * (k + 1)) / (len + 1)) + 0.5 * g());
+        } else {
+          scores.push(Math.abs(g()));
+        }
+      }
+      const lost = new Set(Array.from({ length: 5 }, () => Math.floor(Math.abs(g() * 200)) % 600));
+      const r = rows(scores, { fps: seed % 2 ? 30 : 25, lost, calibrate: 20 });
+      for (const o of optionSets) {
+        const batch = detectIntervals(r, o);
+        intervals += batch.length;
+        expect(streamed(r, o)).toEqual(batch);
+      }
+    }
+    expect(intervals).toBeGreaterThan(500);
+  });
+
+  it('names bad input', () => {
+    expect(() => detectIntervals(rows([0, 0]), { lowZ: 7, highZ: 6 })).toThrow(DetectorInputError);
+    const r = rows([0, 0]);
+    r[1].timestampMs = r[0].timestampMs;
+    expect(() => detectIntervals(r)).toThrow(/increase/);
+    const d = new IntervalDetector();
+    d.push(r[0]);
+    expect(() => d.push(r[1])).toThrow(DetectorInputError);
+  });
+});
