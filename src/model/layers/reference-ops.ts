@@ -144,14 +144,16 @@ export const referenceOps: MolOps = {
       // Spatial kernel = stride = 2: patches do not overlap, so space-to-depth plus an im2col over time turns
       // the conv3d into one matmul (tfjs's conv3d is a naive loop on cpu and wasm).
       const h2 = H / 2, w2 = W / 2;
-      const s2d = tf.reshape(tf.transpose(tf.reshape(x, [S, h2, 2, w2, 2, C]), [0, 1, 3, 2, 4, 5]), [S, h2 * w2, 4 * C]);
+      // Ranks stay <= 5: tfjs-webgpu has no shaders for rank 7 (and few for rank 6).
+      const s2d = tf.reshape(tf.transpose(tf.reshape(x, [S * h2, 2, w2, 2, C]), [0, 2, 1, 3, 4]), [S, h2 * w2, 4 * C]);
       const T = S - kd + 1;
       const cols = tf.concat(Array.from({ length: kd }, (_, d) => tf.slice(s2d, [d, 0, 0], [T, -1, -1])), 2); // [T, h2*w2, kd*4C]
       const y = tf.add(tf.matMul(tf.reshape(cols, [T * h2 * w2, kd * 4 * C]), tf.reshape(w, [kd * 4 * C, co])), b); // [T*h2*w2, co]
       // MaxPool3d(2): pairs along time and 2x2 in space.
       const t2 = Math.floor(T / 2), hp = Math.floor(h2 / 2), wp = Math.floor(w2 / 2);
-      const y6 = tf.slice(tf.reshape(y, [T, h2, w2, co]), [0, 0, 0, 0], [2 * t2, 2 * hp, 2 * wp, co]);
-      const pooled = tf.max(tf.reshape(y6, [t2, 2, hp, 2, wp, 2, co]), [1, 3, 5]);
+      const y4 = tf.slice(tf.reshape(y, [T, h2, w2, co]), [0, 0, 0, 0], [2 * t2, 2 * hp, 2 * wp, co]);
+      const timePooled = tf.max(tf.reshape(y4, [t2, 2, 2 * hp * 2 * wp * co]), 1);
+      const pooled = tf.max(tf.reshape(timePooled, [t2 * hp, 2, wp, 2, co]), [1, 3]);
       return tf.reshape(pooled, [1, t2, hp, wp, co]) as tf.Tensor5D;
     });
   },
