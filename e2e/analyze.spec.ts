@@ -119,21 +119,28 @@ test.describe('npm run analyze', () => {
     }
   });
 
-  test('decodes every frame of a WebM in order (WebCodecs), none skipped', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'analyze-webm-'));
-    const clip = path.join(dir, 'cap12-12frames.webm');
-    // 12 frames of the real cap12 clip, re-encoded with a key frame every 5 frames (Debian ffmpeg)
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '3', '-i', fixturePath('cap12_edit.webm'), '-frames:v', '12', '-an', '-c:v', 'libvpx', '-b:v', '500k', '-g', '5', clip]);
-    const out = path.join(dir, 'out');
-    const run = await runAnalyze([clip, '--out', out, '--backend', 'cpu'], 400_000);
-    expect(run.code, run.stderr).toBe(0);
-    const recs = readFileSync(path.join(out, 'frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FrameRecord);
-    expect(recs.map((r) => r.index)).toEqual([...Array(12).keys()]);
-    expect(recs.map((r) => r.timestampMs)).toEqual([...Array(12).keys()].map((i) => i * 40));
-    expect(recs.every((r) => r.width === 400 && r.height === 300 && r.faceFound)).toBe(true);
-    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { frames: number; droppedFrames: number };
-    expect(summary).toMatchObject({ frames: 12, droppedFrames: 0 });
-  });
+  // 12 frames of the real cap12 clip re-encoded by Debian ffmpeg: VP8 with a key frame every 5 frames, and
+  // H.264 with B-frames (decode order != presentation order)
+  const encodings = {
+    webm: ['-c:v', 'libvpx', '-b:v', '500k', '-g', '5'],
+    mp4: ['-c:v', 'libx264', '-bf', '2', '-g', '5', '-pix_fmt', 'yuv420p'],
+  };
+  for (const [ext, codecArgs] of Object.entries(encodings)) {
+    test(`decodes every frame of a ${ext.toUpperCase()} in order (WebCodecs), none skipped`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), `analyze-${ext}-`));
+      const clip = path.join(dir, `cap12-12frames.${ext}`);
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '3', '-i', fixturePath('cap12_edit.webm'), '-frames:v', '12', '-an', ...codecArgs, clip]);
+      const out = path.join(dir, 'out');
+      const run = await runAnalyze([clip, '--out', out, '--backend', 'cpu'], 400_000);
+      expect(run.code, run.stderr).toBe(0);
+      const recs = readFileSync(path.join(out, 'frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FrameRecord);
+      expect(recs.map((r) => r.index)).toEqual([...Array(12).keys()]);
+      expect(recs.map((r) => r.timestampMs)).toEqual([...Array(12).keys()].map((i) => i * 40));
+      expect(recs.every((r) => r.width === 400 && r.height === 300 && r.faceFound)).toBe(true);
+      const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { frames: number; droppedFrames: number; decodePath: string };
+      expect(summary).toMatchObject({ frames: 12, droppedFrames: 0, decodePath: 'webcodecs' });
+    });
+  }
 
   test('a missing file exits non-zero and names it', async () => {
     const missing = path.join(tmpdir(), 'no-such-video-4711.webm');
