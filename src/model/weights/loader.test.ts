@@ -19,11 +19,11 @@ const EXPORT_DIR = path.join(REPO, 'models/.cache/golden-seed1-paper');
 const MODEL_JSON = pathToFileURL(path.join(EXPORT_DIR, 'model.json')).href;
 
 /** Node's fetch has no file: scheme; this serves the export from disk, optionally rewriting one file. */
-function fileFetch(rewrite?: (name: string, bytes: Uint8Array) => Uint8Array): typeof fetch {
+function fileFetch(rewrite?: (name: string, bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>): typeof fetch {
   return (async (input: RequestInfo | URL) => {
     const file = fileURLToPath(String(input));
     if (!existsSync(file)) return new Response(null, { status: 404 });
-    let bytes: Uint8Array = new Uint8Array(readFileSync(file));
+    let bytes = new Uint8Array(readFileSync(file));
     if (rewrite) bytes = rewrite(path.basename(file), bytes);
     return new Response(bytes);
   }) as typeof fetch;
