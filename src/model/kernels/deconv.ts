@@ -3,7 +3,7 @@
  * Written as a gather: output row oy only receives taps ky with ky ≡ oy+1 (mod 2), i.e. 2 of the 4 rows, from input
  * row iy = (oy + 1 - ky) / 2; the same holds for columns. An invocation owns 4 output pixels of one column parity
  * (ox = 2j + px, j = j0..j0+3) x 4 output channels, so all 4 pixels share the same 2x2 taps and read 4
- * consecutive input columns. Weights are contiguous along `in`, so `in` is the vec4 axis when in % 4 == 0.
+ * consecutive input columns. Weights are contiguous along `in`, so `in` is the vector axis (vec4, or vec2 for even `in`).
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -49,16 +49,17 @@ export class DeconvProgram implements WebGPUProgram {
   variableComponents: number[];
   uniforms = uniformsWgsl(UNIFORMS);
   readonly workItems: number;
-  private readonly vec4In: boolean;
+  /** Components per load along `in`: 4 (in % 4 == 0), 2 (even in, e.g. FlowNet's 2-channel flow concats), else 1. */
+  private readonly vc: 1 | 2 | 4;
 
   constructor(private readonly g: DeconvGeometry, private readonly attrs: DeconvAttrs) {
     this.outputShape = [g.n, 2 * g.h, 2 * g.w, g.outC];
-    this.vec4In = g.inC % 4 === 0;
-    this.variableComponents = this.vec4In ? [4, 4] : [1, 1];
+    this.vc = g.inC % 4 === 0 ? 4 : g.inC % 2 === 0 ? 2 : 1;
+    this.variableComponents = [this.vc, this.vc];
     // work item = (n, oy, column parity, block of 4 columns of that parity, block of 4 channels)
     this.workItems = g.n * 2 * g.h * 2 * Math.ceil(g.w / P) * Math.ceil(g.outC / 4);
     ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(this.workItems));
-    this.shaderKey = `molDeconv_${attrs.activation}_${this.vec4In}`;
+    this.shaderKey = `molDeconv_${attrs.activation}_${this.vc}`;
   }
 
   uniformData() {
@@ -73,11 +74,12 @@ export class DeconvProgram implements WebGPUProgram {
     const range = [...Array(P).keys()];
     const chans = [0, 1, 2, 3];
     // wr{c}: start of the weight row (tap, channel co+c) — clamped so that padding channels read real memory.
-    const inner = this.vec4In
-      ? `let cBlocks = uniforms.inC / 4;
+    const vc = this.vc;
+    const inner = vc > 1
+      ? `let cBlocks = uniforms.inC / ${vc};
          for (var c4 = 0; c4 < cBlocks; c4++) {
-           ${chans.map((c) => `let w${c} = w[wr${c} / 4 + c4];`).join(' ')}
-           ${range.map((p) => `{ let v = x[xb${p} / 4 + c4] * m${p};
+           ${chans.map((c) => `let w${c} = w[wr${c} / ${vc} + c4];`).join(' ')}
+           ${range.map((p) => `{ let v = x[xb${p} / ${vc} + c4] * m${p};
              acc${p} += vec4<f32>(dot(v, w0), dot(v, w1), dot(v, w2), dot(v, w3)); }`).join('\n')}
          }`
       : `for (var ci = 0; ci < uniforms.inC; ci++) {
