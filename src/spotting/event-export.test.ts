@@ -40,7 +40,7 @@ describe('CSV (RFC 4180)', () => {
   });
 });
 
-describe('event files', () => {
+describe('event files', { timeout: 60_000 }, () => {
   it('round-trips events through JSON exactly', () => {
     const { events } = recorded();
     expect(events.map((e) => e.kind)).toEqual(['micro', 'blink']);

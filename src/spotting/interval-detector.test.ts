@@ -26,7 +26,7 @@ function streamed(r: readonly SpotTraceRow[], o: Partial<DetectorOptions> = {}) 
   return [...out, ...d.flush()];
 }
 
-describe('interval detector', () => {
+describe('interval detector', { timeout: 60_000 }, () => {
   it('finds a hysteresis interval with its rest frames as onset and offset', () => {
     const s = [0, 0.5, 0.2, 1.5, 3, 8, 12, 7, 3, 1.5, 0.3, 0.5, 0, 0];
     const [ev, ...rest] = detectIntervals(rows(s));
