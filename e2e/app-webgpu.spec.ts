@@ -27,6 +27,7 @@ test('tracks on WebGPU by default without WebGPU errors; a lost device stops wit
   await expect(page.getByTestId('status-backend')).toHaveAttribute('data-gpu', 'webgpu');
   await expect(page.getByTestId('status-backend')).toHaveText('tfjs webgpu');
   await expect(page.getByTestId('notice-gpu')).toHaveCount(0);
+  await expect(page.getByTestId('problem')).toHaveCount(0); // an uncaptured WGSL error would show as gpu-lost
   expect(watch.errors).toEqual([]);
   expect(watch.foreignRequests).toEqual([]);
 

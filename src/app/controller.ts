@@ -54,6 +54,7 @@ export class AppController {
   reportGpuFailure(message: string): void {
     if (this.gpuLost) return;
     this.gpuLost = true;
+    console.error(`GPU failure, analysis stopped: ${message}`);
     this.stop();
     const store = useAppStore.getState();
     store.setGpuStatus('lost');
