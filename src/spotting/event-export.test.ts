@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { browRaise, syntheticInputs, timing } from './__fixtures__/synthetic-face';
 import { classifyEvent } from './classify-event';
 import { CsvParseError, parseCsv, toCsv } from './csv';
+import { detectIntervals } from './interval-detector';
 import {
-  EventFileError, eventRecord, eventsCsvHeader, eventsToCsv, eventsToJson, parseEventsJson, traceToCsv, TRACE_CSV_HEADER,
+  EventFileError, eventRecord, eventsCsvHeader, eventsToCsv, eventsToJson, parseEventsJson, parseTraceCsv, traceToCsv, TRACE_CSV_HEADER,
   type EventRecord,
 } from './event-export';
 import { REGION_NAMES } from './regions';
@@ -90,6 +91,17 @@ describe('event files', { timeout: 60_000 }, () => {
     expect(Number(line[4])).toBe(rows[k].score);
     expect(Number(line[TRACE_CSV_HEADER.indexOf('z_browL')])).toBe(rows[k].regionZ.browL);
     expect(table[1][3]).toBe('1');
+  });
+
+  it('reads the trace CSV back, and re-spotting the reopened trace gives the same events', () => {
+    const { rows, events } = recorded();
+    const back = parseTraceCsv(traceToCsv(rows));
+    expect(back).toEqual(rows);
+    expect(detectIntervals(back).map(eventRecord).map((e) => [e.id, e.kind, e.durationMs])).toEqual(events.map((e) => [e.id, e.kind, e.durationMs]));
+    const text = traceToCsv(rows.slice(0, 3));
+    expect(() => parseTraceCsv(text.replace('timestamp_ms', 'time'))).toThrow(/header/);
+    expect(() => parseTraceCsv(text.replace(/\r\n0,0,1,/, '\r\n0,0,2,'))).toThrow(/face_found must be 0 or 1/);
+    expect(() => parseTraceCsv(text.replace(/\r\n0,0,/, '\r\n0,x,'))).toThrow(/timestamp_ms is not a number/);
   });
 
   it('names malformed event files', () => {

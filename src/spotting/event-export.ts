@@ -6,7 +6,7 @@
  * JSON document: { format: "me-analyzer-events", version: 1, classes: string[] | null, events: EventRecord[] }
  * with `classes` the model's class order (null when nothing was classified).
  */
-import { toCsv } from './csv';
+import { parseCsv, toCsv } from './csv';
 import type { SpotTraceRow } from './frame-scorer';
 import type { IntervalKind, MotionInterval } from './interval-detector';
 import type { RegionValues } from './motion-signal';
@@ -176,4 +176,34 @@ export function traceToCsv(rows: readonly SpotTraceRow[]): string {
     r.index, r.timestampMs, r.faceFound ? 1 : 0, r.calibrating ? 1 : 0, r.score, r.rigidPx, r.rigidZ, r.earRatio,
     ...REGION_NAMES.map((n) => r.regionPx[n]), ...REGION_NAMES.map((n) => r.regionZ[n]),
   ].map(cell))]);
+}
+
+/** Reads a per-frame trace CSV back (a reopened session can be re-spotted with `detectIntervals`). */
+export function parseTraceCsv(text: string): SpotTraceRow[] {
+  const table = parseCsv(text);
+  const header = table[0] ?? [];
+  if (header.length !== TRACE_CSV_HEADER.length || header.some((h, i) => h !== TRACE_CSV_HEADER[i])) {
+    throw new EventFileError(`trace CSV header must be ${TRACE_CSV_HEADER.join(',')}`);
+  }
+  const nRegions = REGION_NAMES.length;
+  return table.slice(1).map((line, k) => {
+    const where = `trace line ${k + 2}`;
+    if (line.length !== header.length) throw new EventFileError(`${where}: ${line.length} fields, expected ${header.length}`);
+    const n = (i: number, nullable = false): number => {
+      if (nullable && line[i] === '') return Number.NaN;
+      const v = Number(line[i]);
+      if (line[i] === '' || !Number.isFinite(v)) throw new EventFileError(`${where}: ${header[i]} is not a number: "${line[i]}"`);
+      return v;
+    };
+    const flag = (i: number): boolean => {
+      if (line[i] !== '0' && line[i] !== '1') throw new EventFileError(`${where}: ${header[i]} must be 0 or 1, got "${line[i]}"`);
+      return line[i] === '1';
+    };
+    const regions = (from: number): RegionValues =>
+      Object.fromEntries(REGION_NAMES.map((r, j) => [r, n(from + j)])) as RegionValues;
+    return {
+      index: n(0), timestampMs: n(1), faceFound: flag(2), calibrating: flag(3), score: n(4), rigidPx: n(5), rigidZ: n(6),
+      earRatio: n(7, true), regionPx: regions(8), regionZ: regions(8 + nRegions),
+    };
+  });
 }

@@ -7,6 +7,6 @@ export { REGION_NAMES, REGIONS, RIGID_REGION, FLOW_SIZE, regionFlowStats, type R
 export { eventClips, eventClipFrames, MOL_CLIP_LENGTH } from './resample';
 export { classifyEvent, poolProbabilities, softmax, UNCERTAIN, DEFAULT_MIN_CONFIDENCE, type EventClassification } from './classify-event';
 export {
-  eventRecord, eventsToJson, parseEventsJson, eventsToCsv, traceToCsv, EVENTS_FORMAT, EVENTS_VERSION,
+  eventRecord, eventsToJson, parseEventsJson, eventsToCsv, traceToCsv, parseTraceCsv, EVENTS_FORMAT, EVENTS_VERSION,
   type EventRecord, type EventsDocument,
 } from './event-export';
