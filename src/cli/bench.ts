@@ -76,9 +76,9 @@ function print(r: BenchReport): void {
       for (const [impl, d] of Object.entries(s.relL2VsCpu)) console.log(`  ${s.config} ${impl} vs cpu rel L2: ${Object.entries(d).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}`);
     }
   }
-  console.log('\n* capped: the first (warm-up) run exceeded --cap-s, so it was not repeated: the time is that single run,');
-  console.log('  shader compilation included (seconds at most), and ratios marked * use it. For stock webgpu the step ring is filled by our kernels;');
-  console.log('  every timed step (encode the newest frame + MER, flow and landmark heads) runs on the implementation under test.');
+  console.log('\n* capped: a timed run exceeded --cap-s, so fewer repeats were made (the time is still after a warm-up run).');
+  console.log('Every time is after one warm-up run (shader compilation). For stock webgpu the step ring is filled by our kernels;');
+  console.log('every timed step (encode the newest frame + MER, flow and landmark heads) runs on the implementation under test.');
 }
 
 async function main(): Promise<void> {

@@ -2,12 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 
 export interface Timing {
-  /** Median of the measured runs after the warm-up, or the warm-up itself when capped. */
+  /** Median of the timed runs after the warm-up (at least one). */
   ms: number;
   /** The first (warm-up) run, shader compilation included. */
   firstMs: number;
   runs: number;
-  /** True when the warm-up exceeded the cap: `ms` is then a single run and a lower bound for comparisons. */
+  /** True when a timed run exceeded the cap, so fewer than the requested repeats were made. */
   capped: boolean;
 }
 
@@ -28,13 +28,15 @@ export async function timeOnce(fn: () => tf.Tensor | tf.Tensor[]): Promise<numbe
   return ms;
 }
 
-/** One warm-up, then `reps` runs (median); no repeats when the warm-up took longer than capMs. */
+/** One warm-up (shader compilation), then up to `reps` timed runs (median); repeats stop after a run over capMs. */
 export async function measure(fn: () => tf.Tensor | tf.Tensor[], reps: number, capMs: number): Promise<Timing> {
   const firstMs = await timeOnce(fn);
-  if (firstMs > capMs) return { ms: firstMs, firstMs, runs: 1, capped: true };
   const runs: number[] = [];
-  for (let i = 0; i < reps; i++) runs.push(await timeOnce(fn));
-  return { ms: median(runs), firstMs, runs: runs.length, capped: false };
+  while (runs.length < reps) {
+    runs.push(await timeOnce(fn));
+    if (runs[runs.length - 1] > capMs) break;
+  }
+  return { ms: median(runs), firstMs, runs: runs.length, capped: runs.length < reps };
 }
 
 /** Waits until every GPU command queued so far has finished (a tiny readback is ordered after them). */
