@@ -3,12 +3,16 @@
 # Playwright (headless Debian Chromium, WebGPU on SwiftShader, fake camera). This is the README's test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
+stage() { echo; echo "== [$((SECONDS - start)) s] $*"; }
+stage "setup"
 bash .ci/setup.sh
-echo "== unit tests (vitest)"
+stage "unit tests (vitest)"
 npx vitest run
-echo "== training package (pytest)"
+stage "training package (pytest)"
 /usr/bin/python3 -m pytest -q models/training/tests
-echo "== build"
+stage "build"
 npm run build
-echo "== end-to-end and WebGPU tests (playwright)"
+stage "end-to-end and WebGPU tests (playwright)"
 npx playwright test -c e2e
+stage "all tiers passed"
