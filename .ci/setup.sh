@@ -16,7 +16,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "== npm ci"
-  npm ci --no-audit --no-fund
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  # `npm install`, not `npm ci`: this machine's npm writes lockfiles without registry URLs
+  # (omit-lockfile-registry-resolved), which drops other platforms' optional packages (rollup's) from the lock,
+  # and `npm ci` then refuses the lock as out of sync. `npm install` keeps every locked version.
+  echo "== npm install (locked versions)"
+  npm install --no-audit --no-fund
 fi
