@@ -33,6 +33,7 @@ from .data.classes import class_list
 from .losses import DEFAULT_LAMBDA_LDM, DEFAULT_LAMBDA_OF
 from .protocols import ProtocolError, clip_subjects, cross_fold, loso_folds, run_folds, score_model
 from .train import TrainOptions, git_commit
+from .cli import run_cli
 
 
 UNITS = "video = mean of a video's clip logits (MEGC unit); clip = every 8-frame clip (official MOL unit)"
@@ -160,8 +161,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except (ValueError, RuntimeError) as err:  # the package's named errors: message, not a traceback
-        print(f"{type(err).__name__}: {err}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_cli(main)

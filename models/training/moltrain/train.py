@@ -34,6 +34,7 @@ from .data.atomic import atomic_path
 from .data.clip import NORMALISATION, batch_to, collate_clips
 from .losses import DEFAULT_LAMBDA_LDM, DEFAULT_LAMBDA_OF, LossWeights, mol_loss
 from .metrics import confusion_matrix, scores_from_confusion
+from .cli import run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -354,8 +355,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except (ValueError, RuntimeError) as err:  # the package's named errors: message, not a traceback
-        print(f"{type(err).__name__}: {err}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_cli(main)

@@ -31,6 +31,7 @@ from .samm import read_samm
 from .smic import read_smic
 from .tracking import read_analyze_output, run_analyze, tracker_version
 from .y4m import write_y4m
+from ..cli import run_cli
 
 PREPROCESS_VERSION = 1
 FPS = {"casme2": 200, "samm": 200, "smic": 100}  # recording rates of the distributed datasets
@@ -119,8 +120,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except (ValueError, RuntimeError) as err:  # the package's named errors: message, not a traceback
-        print(f"{type(err).__name__}: {err}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_cli(main)
