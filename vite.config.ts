@@ -2,7 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { modelAssetsPlugin } from './src/cli/vite-plugin-assets';
+import { modelAssetsPlugin } from './src/cli/vite-plugin-assets.ts';
 
 // Everything the app needs at run time (wasm, face models, MOL weights) is served from this origin
 // and precached, so the app works offline after the first visit. Workbox's default 2 MiB limit would
