@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .records import DatasetLayoutError, VideoRecord, frames_between, numbered_frames
+from .records import DatasetLayoutError, VideoRecord, sheet_clip
 from .sheets import read_sheet
 
 COLUMNS = ("Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Estimated Emotion")
@@ -35,11 +35,7 @@ def read_casme2(root: Path | str, sheet: Path | str) -> list[VideoRecord]:
         name = row.text("Filename")
         onset, offset = row.integer("OnsetFrame"), row.integer("OffsetFrame")
         where = f"{row.path}, row {row.row}"
-        try:
-            frames = numbered_frames(root / folder / name, r"img(\d+)")
-            clip = frames_between(frames, onset, offset, where)
-        except DatasetLayoutError as e:
-            raise DatasetLayoutError(f"{where}: {e}") from None
+        clip = sheet_clip(root / folder / name, r"img(\d+)", onset, offset, where)
         records.append(VideoRecord(
             dataset="casme2", subject=folder.removeprefix("sub"), video_id=f"{folder}/{name}",
             emotion=row.text("Estimated Emotion"), frames=clip, onset=onset,

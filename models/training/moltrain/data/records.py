@@ -61,3 +61,11 @@ def frames_between(frames: dict[int, Path], onset: int, offset: int, where: str)
             f"{where}: {len(missing)} frame(s) between onset {onset} and offset {offset} are missing "
             f"(first: {missing[0]}; folder has {min(frames)}..{max(frames)})")
     return tuple(frames[n] for n in range(onset, offset + 1))
+
+
+def sheet_clip(folder: Path, pattern: str, onset: int, offset: int, where: str) -> tuple:
+    """The onset..offset frames of one annotated video; any layout error is prefixed with the sheet row `where`."""
+    try:
+        return frames_between(numbered_frames(folder, pattern), onset, offset, where)
+    except DatasetLayoutError as e:
+        raise DatasetLayoutError(f"{where}: {e}") from None

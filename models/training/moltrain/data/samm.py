@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .records import DatasetLayoutError, VideoRecord, frames_between, numbered_frames
+from .records import DatasetLayoutError, VideoRecord, sheet_clip
 from .sheets import read_sheet
 
 COLUMNS = ("Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Estimated Emotion")
@@ -31,11 +31,7 @@ def read_samm(root: Path | str, sheet: Path | str) -> list[VideoRecord]:
             raise row.error(f"Filename {name!r} does not belong to subject {subject}")
         onset, offset = row.integer("Onset Frame"), row.integer("Offset Frame")
         where = f"{row.path}, row {row.row}"
-        try:
-            frames = numbered_frames(root / subject / name, rf"{subject}_(\d+)")
-            clip = frames_between(frames, onset, offset, where)
-        except DatasetLayoutError as e:
-            raise DatasetLayoutError(f"{where}: {e}") from None
+        clip = sheet_clip(root / subject / name, rf"{subject}_(\d+)", onset, offset, where)
         records.append(VideoRecord(
             dataset="samm", subject=subject, video_id=name, emotion=row.text("Estimated Emotion"),
             frames=clip, onset=onset, apex=row.integer("Apex Frame", optional=True), offset=offset,
