@@ -47,6 +47,11 @@ const UNIFORMS = [
 
 interface CccGeometry { n: number; p: number; c: number; k: number }
 
+/** Both CCC passes share one uniform layout, filled from the geometry. */
+function cccUniformData(g: CccGeometry, workItems: number) {
+  return packUniforms(UNIFORMS, { p: g.p, pBlocks: g.p / 4, cBlocks: g.c / 4, workItems });
+}
+
 export class CccMixProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
@@ -66,8 +71,7 @@ export class CccMixProgram implements WebGPUProgram {
   }
 
   uniformData() {
-    const { p, c } = this.g;
-    return packUniforms(UNIFORMS, { p, pBlocks: p / 4, cBlocks: c / 4, workItems: this.workItems });
+    return cccUniformData(this.g, this.workItems);
   }
 
   getUserCode(): string {
@@ -110,8 +114,7 @@ export class CccEdgeProgram implements WebGPUProgram {
   }
 
   uniformData() {
-    const { p, c } = this.g;
-    return packUniforms(UNIFORMS, { p, pBlocks: p / 4, cBlocks: c / 4, workItems: this.workItems });
+    return cccUniformData(this.g, this.workItems);
   }
 
   getUserCode(): string {
