@@ -102,6 +102,8 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
         landmarks68Crop: null,
         crop: null,
         windowFill: 0,
+        model: null,
+        spot: null,
         timings,
       };
       if (!tr.faceFound || !tr.points478) {

@@ -35,5 +35,47 @@ export interface FrameResult {
   crop: Uint8Array | null;
   /** How many consecutive aligned frames the window holds now (0..8). */
   windowFill: number;
+  /** MOL's outputs once the window holds 8 consecutive aligned frames, else null. */
+  model: ModelFrameOutput | null;
+  /** The spotter's row for this frame and the intervals that closed with it, or null (no spotting yet). */
+  spot: SpotFrameOutput | null;
   timings: StageTimings;
+}
+
+/** Per-frame MOL outputs (see src/model/live.ts). */
+export interface ModelFrameOutput {
+  /** Softmax probabilities of the current 8-frame window, in `classes` order. */
+  probabilities: Float32Array;
+  classes: readonly string[];
+  /** Flow previous -> this frame, NHWC [128,128,2] (u, v interleaved), crop pixels. */
+  flow: Float32Array;
+  /** MOL's 68 predicted landmarks for this frame, crop pixels. */
+  landmarks68Crop: Point[];
+  /** Which weights produced this; `trained: false` means the UI must say the outputs are meaningless. */
+  weights: { id: string; trained: boolean };
+}
+
+/** Per-frame spotting output (see src/spotting/spotter.ts: SpotStep). */
+export interface SpotFrameOutput {
+  calibrating: boolean;
+  /** Calibration progress 0..1. */
+  calibrationProgress: number;
+  /** Largest per-region robust z-score this frame (the timeline's motion trace). */
+  score: number;
+  /** Per-region motion magnitude this frame (region name -> px), for the region meters. */
+  regions: Record<string, number>;
+  /** Intervals that closed with this frame (usually none), already classified where they are micro. */
+  events: SpottedEvent[];
+}
+
+export interface SpottedEvent {
+  id: number;
+  kind: 'micro' | 'macro' | 'blink' | 'head';
+  onsetFrame: number; apexFrame: number; offsetFrame: number;
+  onsetMs: number; apexMs: number; offsetMs: number;
+  /** Class label, or 'uncertain' below the confidence threshold; null when not classified (blink, head). */
+  label: string | null;
+  probabilities: Record<string, number> | null;
+  /** Peak per-region magnitude over the interval (px). */
+  regionPeaks: Record<string, number>;
 }
