@@ -8,6 +8,9 @@ const PREVIEW_PORT = process.env.E2E_PREVIEW_PORT ?? '4173';
 const DEV_PORT = process.env.E2E_DEV_PORT ?? '5173';
 const PREVIEW = `http://127.0.0.1:${PREVIEW_PORT}`;
 const DEV = `http://127.0.0.1:${DEV_PORT}`;
+// A build folder of one's own (`npx vite build --outDir X --emptyOutDir`, then E2E_DIST_DIR=X) keeps parallel runs
+// from previewing each other's half-written dist/.
+const DIST_ARG = process.env.E2E_DIST_DIR ? ` --outDir ${process.env.E2E_DIST_DIR}` : '';
 
 export default defineConfig({
   testDir: '.',
@@ -24,7 +27,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: [
-    { command: `npx vite preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`, url: PREVIEW, reuseExistingServer: !process.env.CI, cwd: '..' },
+    { command: `npx vite preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort${DIST_ARG}`, url: PREVIEW, reuseExistingServer: !process.env.CI, cwd: '..' },
     { command: `npx vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`, url: DEV, reuseExistingServer: !process.env.CI, cwd: '..' },
   ],
   projects: [
