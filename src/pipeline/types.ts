@@ -78,4 +78,10 @@ export interface SpottedEvent {
   probabilities: Record<string, number> | null;
   /** Peak per-region magnitude over the interval (px). */
   regionPeaks: Record<string, number>;
+  /** Estimated duration (2 x FWHM of the dominant region's displacement) that decided micro vs macro, ms. */
+  durationMs?: number;
+  /** The region with the highest z at the apex. */
+  dominantRegion?: string;
+  /** Probability of the most probable class (also when abstaining), or null when not classified. */
+  confidence?: number | null;
 }
