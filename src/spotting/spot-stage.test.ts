@@ -1,0 +1,170 @@
+/**
+ * The spot stage on synthetic FrameResults: planted landmark motion (the spotting fixtures' raised-cosine
+ * expressions and blinks), one crop per frame that carries its own frame index, and a classifier that records
+ * the clips it is given. Checks that events come out with the right kind and frames, and that MOL is asked
+ * about exactly the resampled onset..offset frames of micro events.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FrameResult } from '../pipeline/types';
+import { browRaise, smile, syntheticInputs, timing, type PlantedMotion, type TraceSpec } from './__fixtures__/synthetic-face';
+import { CropRing } from './crop-ring';
+import { eventClips } from './resample';
+import { pickClips, SpotStage, SpotStageError, type ClipClassifier } from './spot-stage';
+
+const CLASSES = ['surprise', 'positive', 'negative'] as const;
+
+function spec(over: Partial<TraceSpec>): TraceSpec {
+  return { fps: 30, durationS: 8, noisePx: 0.1, seed: 1, motions: [], flowNoisePx: null, ...over };
+}
+
+/** A 128x128 crop whose first two bytes spell the frame index, so a clip tells which frames it holds. */
+function taggedCrop(index: number): Uint8Array {
+  const c = new Uint8Array(128 * 128).fill(100);
+  c[0] = index & 255;
+  c[1] = index >> 8;
+  return c;
+}
+const cropIndex = (c: Uint8Array): number => c[0] + 256 * c[1];
+
+function* frameResults(s: TraceSpec): Generator<FrameResult> {
+  for (const input of syntheticInputs(s)) {
+    const face = input.landmarks !== null;
+    yield {
+      index: input.index, timestampMs: input.timestampMs, width: 640, height: 480,
+      faceFound: face, faceCount: face ? 1 : 0, faceBox: null, points478: null, landmarks68: null, alignment: null,
+      landmarks68Crop: input.landmarks ? [...input.landmarks] : null,
+      crop: face ? taggedCrop(input.index) : null,
+      windowFill: 0, model: null, spot: null, timings: {},
+    };
+  }
+}
+
+class RecordingClassifier implements ClipClassifier {
+  readonly classes = CLASSES;
+  readonly clips: number[][] = [];
+  constructor(private readonly probs: readonly number[]) {}
+  async classifyClip(crops: Uint8Array[]): Promise<Float32Array> {
+    expect(crops).toHaveLength(8);
+    for (const c of crops) expect(c).toHaveLength(128 * 128);
+    this.clips.push(crops.map(cropIndex));
+    return Float32Array.from(this.probs);
+  }
+}
+
+async function run(stage: SpotStage, s: TraceSpec) {
+  const outputs = [];
+  for (const r of frameResults(s)) outputs.push(await stage.push(r));
+  const events = [...outputs.flatMap((o) => o.events), ...(await stage.flush())];
+  return { outputs, events };
+}
+
+const expression = (onsetS: number, durationS: number, moves = browRaise(1.5)): PlantedMotion => ({ kind: 'expression', ...timing(onsetS, durationS), moves });
+
+describe('spot stage', { timeout: 60_000 }, () => {
+  it('a 300 ms brow raise is one micro event, classified on the 8 resampled onset..offset crops', async () => {
+    const stage = new SpotStage();
+    const mol = new RecordingClassifier([0.7, 0.2, 0.1]);
+    stage.setClassifier(mol);
+    const { events } = await run(stage, spec({ motions: [expression(5, 0.3)] }));
+    expect(events).toHaveLength(1);
+    const [ev] = events;
+    expect(ev.kind).toBe('micro');
+    // Planted onset at frame 150 (5 s at 30 fps), offset at 159.
+    expect(Math.abs(ev.onsetFrame - 150)).toBeLessThanOrEqual(1);
+    expect(Math.abs(ev.offsetFrame - 159)).toBeLessThanOrEqual(3);
+    expect(ev.onsetFrame).toBeLessThan(ev.apexFrame);
+    expect(ev.apexFrame).toBeLessThan(ev.offsetFrame);
+    expect(['browL', 'browR']).toContain(ev.dominantRegion);
+    expect(mol.clips).toEqual(eventClips(ev.onsetFrame, ev.offsetFrame));
+    expect(ev.label).toBe('surprise');
+    expect(ev.confidence).toBeCloseTo(0.7, 6);
+    expect(ev.probabilities).toEqual({ surprise: expect.closeTo(0.7, 6), positive: expect.closeTo(0.2, 6), negative: expect.closeTo(0.1, 6) });
+  });
+
+  it('abstains ("uncertain") when the pooled probability is under the threshold', async () => {
+    const stage = new SpotStage({ minConfidence: 0.5 });
+    stage.setClassifier(new RecordingClassifier([0.4, 0.35, 0.25]));
+    const { events } = await run(stage, spec({ motions: [expression(5, 0.3, smile(1.5))] }));
+    expect(events.map((e) => [e.kind, e.label])).toEqual([['micro', 'uncertain']]);
+    expect(events[0].confidence).toBeCloseTo(0.4, 6);
+  });
+
+  it('a 600 ms smile is macro and a blink is a blink: neither is sent to MOL', async () => {
+    const stage = new SpotStage();
+    const mol = new RecordingClassifier([0.1, 0.8, 0.1]);
+    stage.setClassifier(mol);
+    const blink: PlantedMotion = { kind: 'blink', ...timing(3, 0.25), closure: 0.9 };
+    const { events } = await run(stage, spec({ durationS: 9, motions: [blink, expression(6, 0.6, smile(1.5))] }));
+    expect(events.map((e) => e.kind)).toEqual(['blink', 'macro']);
+    expect(Math.abs(events[0].onsetFrame - 90)).toBeLessThanOrEqual(1);
+    expect(Math.abs(events[1].onsetFrame - 180)).toBeLessThanOrEqual(1);
+    expect(events.every((e) => e.label === null && e.probabilities === null)).toBe(true);
+    expect(mol.clips).toEqual([]);
+    expect(events.map((e) => e.id)).toEqual([1, 2]);
+  });
+
+  it('at 100 fps a long micro event has several clips; at most maxClipsPerEvent are classified and pooled', async () => {
+    const stage = new SpotStage({ maxClipsPerEvent: 2 });
+    const mol = new RecordingClassifier([0.2, 0.2, 0.6]);
+    stage.setClassifier(mol);
+    const { events } = await run(stage, spec({ fps: 100, durationS: 7, motions: [expression(5, 0.4, smile(1.5))] }));
+    expect(events).toHaveLength(1);
+    const [ev] = events;
+    expect(ev.kind).toBe('micro');
+    const all = eventClips(ev.onsetFrame, ev.offsetFrame);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    expect(mol.clips).toEqual(pickClips(all, 2));
+    expect(ev.label).toBe('negative');
+  });
+
+  it('without a classifier micro events are reported unclassified', async () => {
+    const { events } = await run(new SpotStage(), spec({ motions: [expression(5, 0.3)] }));
+    expect(events.map((e) => [e.kind, e.label, e.probabilities])).toEqual([['micro', null, null]]);
+  });
+
+  it('a face lost inside the span leaves the event unclassified (no clip of real frames)', async () => {
+    const stage = new SpotStage();
+    const mol = new RecordingClassifier([0.7, 0.2, 0.1]);
+    stage.setClassifier(mol);
+    // Crops of frames 153..154 missing, as if alignment failed there, while the landmarks still move.
+    const outputs = [];
+    for (const r of frameResults(spec({ motions: [expression(5, 0.3)] }))) {
+      outputs.push(await stage.push(r.index === 153 || r.index === 154 ? { ...r, crop: null } : r));
+    }
+    const events = [...outputs.flatMap((o) => o.events), ...(await stage.flush())];
+    expect(events.map((e) => [e.kind, e.label])).toEqual([['micro', null]]);
+    expect(mol.clips).toEqual([]);
+  });
+
+  it('reports calibration, the score and the per-region motion every frame; reset calibrates again', async () => {
+    const stage = new SpotStage();
+    const { outputs } = await run(stage, spec({ durationS: 3 }));
+    // 2 s calibration at 30 fps: frame 60 is 2000 ms after frame 0.
+    expect(outputs[0]).toMatchObject({ calibrating: true, calibrationProgress: 0, score: 0 });
+    expect(outputs[30].calibrationProgress).toBeCloseTo(0.5, 6);
+    expect(outputs[59].calibrating).toBe(true);
+    expect(outputs[60]).toMatchObject({ calibrating: false, calibrationProgress: 1 });
+    expect(Object.keys(outputs[70].regions).sort()).toEqual(['browL', 'browR', 'chin', 'eyeL', 'eyeR', 'mouthL', 'mouthR', 'nose']);
+    expect(Object.values(outputs[70].regions).every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(stage.crops.getCrops(0, 89).map((c) => c.index)).toEqual(Array.from({ length: 90 }, (_, i) => i));
+    stage.reset();
+    expect([stage.calibrating, stage.calibrationProgress]).toEqual([true, 0]);
+    expect(stage.crops.newestIndex).toBe(-1);
+  });
+
+  it('shares the crop ring it is given', async () => {
+    const ring = new CropRing(16);
+    const stage = new SpotStage({ cropRing: ring });
+    await run(stage, spec({ durationS: 1 }));
+    expect(ring.getCrops(0, 100).map((c) => c.index)).toEqual(Array.from({ length: 16 }, (_, i) => 14 + i));
+  });
+});
+
+describe('pickClips', () => {
+  it('spreads the picked clips over the event and keeps short lists whole', () => {
+    expect(pickClips([0, 1, 2, 3, 4], 2)).toEqual([1, 3]);
+    expect(pickClips([0, 1, 2], 1)).toEqual([1]);
+    expect(pickClips([0, 1], 2)).toEqual([0, 1]);
+    expect(() => pickClips([0], 0)).toThrow(SpotStageError);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * The spotting stage of the pipeline: each FrameResult (tracking's 68 crop-space landmarks, MOL's flow when the
+ * model ran) goes into a `Spotter`; each aligned crop goes into a `CropRing`. When a micro interval closes, MOL
+ * classifies it the way it was trained: 8 frames resampled from onset to offset (`eventClips`), at most
+ * `maxClipsPerEvent` clips (a full 8-frame forward each), probabilities averaged, "uncertain" below the
+ * confidence threshold. Macro, blink and head intervals are reported unclassified.
+ */
+import type { FrameResult, SpotFrameOutput, SpottedEvent } from '../pipeline/types';
+import { classifyEvent, DEFAULT_MIN_CONFIDENCE, poolProbabilities } from './classify-event';
+import { CropRing, type RingCrop } from './crop-ring';
+import type { MotionInterval } from './interval-detector';
+import { eventClips } from './resample';
+import { Spotter, type SpotterOverrides } from './spotter';
+
+/** What the stage needs from the model stage: its class names and one full 8-frame forward. */
+export interface ClipClassifier {
+  readonly classes: readonly string[];
+  /** Softmax probabilities (in `classes` order) of MOL on 8 aligned 128x128 uint8 crops. */
+  classifyClip(crops: Uint8Array[]): Promise<Float32Array> | Float32Array;
+}
+
+export interface SpotStageOptions {
+  spotter?: SpotterOverrides;
+  /** MOL runs once per clip; an event at 100+ fps has many clips, and 2 spread over it are enough to pool. */
+  maxClipsPerEvent?: number;
+  minConfidence?: number;
+  /** Where crops are kept (shared with replay/export); default a ring of its own. */
+  cropRing?: CropRing;
+}
+
+export class SpotStageError extends Error {
+  override readonly name = 'SpotStageError';
+}
+
+/** `count` of the `clips`, spread evenly (the middle one for count 1). */
+export function pickClips<T>(clips: readonly T[], count: number): T[] {
+  if (!Number.isInteger(count) || count < 1) throw new SpotStageError(`clip count must be a positive integer, got ${count}`);
+  if (clips.length <= count) return [...clips];
+  return Array.from({ length: count }, (_, i) => clips[Math.floor(((i + 0.5) * clips.length) / count)]);
+}
+
+export class SpotStage {
+  readonly crops: CropRing;
+  private readonly spotter: Spotter;
+  private readonly maxClips: number;
+  private readonly minConfidence: number;
+  private classifier: ClipClassifier | null = null;
+  private nextId = 1;
+
+  constructor(opts: SpotStageOptions = {}) {
+    this.spotter = new Spotter(opts.spotter);
+    this.crops = opts.cropRing ?? new CropRing();
+    this.maxClips = opts.maxClipsPerEvent ?? 2;
+    if (!Number.isInteger(this.maxClips) || this.maxClips < 1) throw new SpotStageError(`maxClipsPerEvent must be a positive integer, got ${this.maxClips}`);
+    this.minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  }
+
+  /** The model stage once its weights are loaded; null: micro events stay unclassified. */
+  setClassifier(classifier: ClipClassifier | null): void {
+    this.classifier = classifier;
+  }
+
+  get calibrating(): boolean { return this.spotter.calibrating; }
+  get calibrationProgress(): number { return this.spotter.calibrationProgress; }
+
+  /** Spots on one frame's result; resolves once the intervals closing with it are classified. */
+  async push(result: FrameResult): Promise<SpotFrameOutput> {
+    if (result.crop) this.crops.push(result.index, result.timestampMs, result.crop);
+    const step = this.spotter.push({
+      index: result.index,
+      timestampMs: result.timestampMs,
+      landmarks: result.faceFound ? result.landmarks68Crop : null,
+      flow: result.model?.flow ?? null,
+    });
+    const events: SpottedEvent[] = [];
+    for (const interval of step.intervals) events.push(await this.toEvent(interval));
+    return {
+      calibrating: this.spotter.calibrating,
+      calibrationProgress: this.spotter.calibrationProgress,
+      score: step.row.score,
+      regions: { ...step.row.regionPx },
+      events,
+    };
+  }
+
+  /** End of the source: intervals still open, classified like the others. */
+  async flush(): Promise<SpottedEvent[]> {
+    const out: SpottedEvent[] = [];
+    for (const interval of this.spotter.flush()) out.push(await this.toEvent(interval));
+    return out;
+  }
+
+  /** A new source or a new person: calibrate again, forget the crops. */
+  reset(): void {
+    this.spotter.reset();
+    this.crops.clear();
+  }
+
+  private async toEvent(iv: MotionInterval): Promise<SpottedEvent> {
+    const event: SpottedEvent = {
+      id: this.nextId++,
+      kind: iv.kind,
+      onsetFrame: iv.onsetFrame, apexFrame: iv.apexFrame, offsetFrame: iv.offsetFrame,
+      onsetMs: iv.onsetMs, apexMs: iv.apexMs, offsetMs: iv.offsetMs,
+      label: null,
+      probabilities: null,
+      regionPeaks: { ...iv.regionPeakPx },
+      durationMs: iv.durationMs,
+      dominantRegion: iv.dominantRegion,
+      confidence: null,
+    };
+    if (iv.kind !== 'micro' || !this.classifier) return event;
+    const clips = this.clipCrops(iv.onsetFrame, iv.offsetFrame);
+    // A face lost inside the span (or frames gone from the ring) leaves no clip MOL was trained on: no label.
+    if (!clips) return event;
+    const probs: Float32Array[] = [];
+    for (const clip of clips) probs.push(await this.classifier.classifyClip(clip));
+    const c = classifyEvent(poolProbabilities(probs), this.classifier.classes, this.minConfidence);
+    return { ...event, label: c.label, probabilities: c.probabilities, confidence: c.confidence };
+  }
+
+  /** The crops of up to `maxClips` resampled clips, or null when a frame of the span has no crop. */
+  private clipCrops(onset: number, offset: number): Uint8Array[][] | null {
+    const byIndex = new Map<number, RingCrop>(this.crops.getCrops(onset, offset).map((c) => [c.index, c]));
+    const clips = pickClips(eventClips(onset, offset), this.maxClips);
+    const out: Uint8Array[][] = [];
+    for (const frames of clips) {
+      const crops = frames.map((i) => byIndex.get(i)?.crop);
+      if (crops.some((c) => c === undefined)) return null;
+      out.push(crops as Uint8Array[]);
+    }
+    return out;
+  }
+}
