@@ -1,0 +1,91 @@
+/**
+ * `npm run spot-eval -- --events events.json (--truth X.truth.json | --no-truth --frames N --fps F) [--json out.json]`
+ *
+ * Scores the events `npm run analyze` spotted against a planted video's ground truth (src/spotting/evaluate.ts):
+ * ME spotting TP/FP/FN and F1, UF1/UAR of the correctly spotted MEs, blinks/macros called micro, false MEs per
+ * minute. `--no-truth` is for videos with nothing planted (a real talking face): every micro event is false.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEventsJson } from '../spotting/event-export';
+import { evaluateSpotting } from '../spotting/evaluate';
+import { formatEvaluation } from '../spotting/evaluate-format';
+import { emptyTruth, parseTruthJson, type TruthDocument } from '../spotting/evaluate-truth';
+
+export class SpotEvalUsageError extends Error {
+  override name = 'SpotEvalUsageError';
+}
+
+const USAGE = 'usage: npm run spot-eval -- --events events.json (--truth X.truth.json | --no-truth --frames N --fps F) [--json out.json]';
+
+interface Args { events: string; truth: string | null; frames: number | null; fps: number | null; json: string | null }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { events: '', truth: null, frames: null, fps: null, json: null };
+  let noTruth = false;
+  const value = (i: number, name: string): string => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('--')) throw new SpotEvalUsageError(`${name} needs a value\n${USAGE}`);
+    return v;
+  };
+  const number = (i: number, name: string): number => {
+    const v = Number(value(i, name));
+    if (!Number.isFinite(v) || v <= 0) throw new SpotEvalUsageError(`${name} must be a positive number, got ${argv[i]}\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (k === '--events') a.events = value(++i, k);
+    else if (k === '--truth') a.truth = value(++i, k);
+    else if (k === '--json') a.json = value(++i, k);
+    else if (k === '--frames') a.frames = number(++i, k);
+    else if (k === '--fps') a.fps = number(++i, k);
+    else if (k === '--no-truth') noTruth = true;
+    else throw new SpotEvalUsageError(`unknown argument ${k}\n${USAGE}`);
+  }
+  if (!a.events) throw new SpotEvalUsageError(`no --events file given\n${USAGE}`);
+  if (noTruth === (a.truth !== null)) throw new SpotEvalUsageError(`give exactly one of --truth and --no-truth\n${USAGE}`);
+  if (noTruth && (a.frames === null || a.fps === null)) throw new SpotEvalUsageError(`--no-truth needs --frames and --fps (the video's length)\n${USAGE}`);
+  return a;
+}
+
+/** Reads and parses one input file; every failure names the file and the parser's error class. */
+function parseFile<T>(file: string, what: string, parse: (text: string) => T): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${file}: cannot read the ${what} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  }
+}
+
+function main(): void {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
+  try {
+    const doc = parseFile(args.events, 'events file', parseEventsJson);
+    const truth: TruthDocument = args.truth === null
+      ? emptyTruth(args.frames as number, args.fps as number)
+      : parseFile(args.truth, 'truth file', parseTruthJson);
+    const ev = evaluateSpotting(doc, truth);
+    console.log(formatEvaluation(ev));
+    if (args.json) {
+      writeFileSync(args.json, JSON.stringify({ events: path.basename(args.events), truth: args.truth ? path.basename(args.truth) : null, ...ev }, null, 2) + '\n');
+    }
+  } catch (err) {
+    console.error(`spot-eval failed: ${err instanceof Error ? (err.name === "Error" ? err.message : `${err.name}: ${err.message}`) : String(err)}`);
+    process.exit(1);
+  }
+}
+
+main();
