@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --out bench.json --reps 5 --cap-s 60 --configs rt,paper --only ours,stockWebgpu,cpu
- *   --skip-kernels --skip-step]`
+ *   --skip-kernels --skip-step]`, or `npm run bench -- --soak 1000 [--configs rt] [--out soak.json]` for the
+ *   tensor-leak soak of streaming inference (MolLive on our kernels; exits 1 unless tf.memory() stays flat).
  * Runs src/cli/harness/bench.html in headless Chromium (WebGPU on whatever adapter it finds; SwiftShader here) and
  * prints, per kernel and for the per-frame streaming step: our WGSL kernels vs the same graph on stock tfjs webgpu
  * kernels vs the tfjs CPU backend (median wall time around a read-back, after one warm-up), ratios, FLOPs and
@@ -11,28 +12,43 @@ import { parseArgs } from 'node:util';
 import { openBrowserSession } from './browser-session';
 import type { BenchOptions, BenchReport, ImplName } from './harness/bench';
 import type { Timing } from './harness/bench-timing';
+import type { SoakOptions, SoakReport } from './harness/bench-soak';
 
 class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
-function options(): { opts: BenchOptions; out?: string; verbose: boolean } {
+class SoakLeakError extends Error {
+  override readonly name = 'SoakLeakError';
+}
+
+function options(): { opts: BenchOptions; soak?: SoakOptions; out?: string; verbose: boolean } {
   const { values } = parseArgs({
     options: {
       out: { type: 'string' }, reps: { type: 'string', default: '5' }, 'cap-s': { type: 'string', default: '60' },
-      configs: { type: 'string', default: 'rt,paper' }, only: { type: 'string' },
+      configs: { type: 'string' }, only: { type: 'string' },
       'skip-kernels': { type: 'boolean', default: false }, 'skip-step': { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false }, soak: { type: 'string' }, 'soak-every': { type: 'string', default: '50' },
     },
   });
   const reps = Number(values.reps), capS = Number(values['cap-s']);
   if (!Number.isInteger(reps) || reps < 1) throw new BenchUsageError(`--reps must be a positive integer, got ${values.reps}`);
   if (!(capS > 0)) throw new BenchUsageError(`--cap-s must be a positive number of seconds, got ${values['cap-s']}`);
-  const configs = values.configs.split(',');
+  // The bench defaults to both configs, the soak to rt.
+  const configs = (values.configs ?? (values.soak !== undefined ? 'rt' : 'rt,paper')).split(',');
   if (configs.some((c) => c !== 'rt' && c !== 'paper')) throw new BenchUsageError(`--configs takes rt and/or paper, got ${values.configs}`);
   const impls = values.only?.split(',') as ImplName[] | undefined;
   if (impls?.some((i) => !['ours', 'stockWebgpu', 'cpu'].includes(i))) throw new BenchUsageError(`--only takes ours, stockWebgpu, cpu; got ${values.only}`);
+  let soak: SoakOptions | undefined;
+  if (values.soak !== undefined) {
+    const steps = Number(values.soak), every = Number(values['soak-every']);
+    if (!Number.isInteger(steps) || steps < 1) throw new BenchUsageError(`--soak takes a positive number of steps, got ${values.soak}`);
+    if (!Number.isInteger(every) || every < 1) throw new BenchUsageError(`--soak-every must be a positive integer, got ${values['soak-every']}`);
+    if (configs.length !== 1) throw new BenchUsageError(`--soak runs one config (--configs rt or --configs paper), got ${values.configs}`);
+    soak = { steps, config: configs[0] as 'rt' | 'paper', sampleEvery: every };
+  }
   return {
+    soak,
     opts: { reps, capMs: capS * 1000, configs: configs as ('rt' | 'paper')[], kernels: !values['skip-kernels'], step: !values['skip-step'], impls },
     out: values.out, verbose: values.verbose,
   };
@@ -81,12 +97,34 @@ function print(r: BenchReport): void {
   console.log('every timed step (encode the newest frame + MER, flow and landmark heads) runs on the implementation under test.');
 }
 
+const mb = (bytes?: number) => (bytes === undefined ? '-' : `${(bytes / 2 ** 20).toFixed(2)} MiB`);
+
+function printSoak(r: SoakReport & { adapter: string }): void {
+  console.log(`adapter: ${r.adapter}; soak of MolLive (${r.config}, our kernels, backend ${r.backend}): ${r.steps} steps in ${r.totalS.toFixed(0)} s, median step ${r.medianStepMs.toFixed(0)} ms`);
+  console.log(table([['', 'step', 'numTensors', 'numBytes', 'GPU bytes in tensors', 'GPU bytes allocated'],
+    ...[['start', r.start], ['end', r.end]].map(([k, m]) => {
+      const s = m as SoakReport['start'];
+      return [k as string, String(s.step), String(s.numTensors), `${s.numBytes} (${mb(s.numBytes)})`, mb(s.numBytesInGPU), mb(s.numBytesAllocatedInGPU)];
+    })]));
+  console.log(`numTensors over all steps: min ${r.minTensors}, max ${r.maxTensors}; steps off the start count: ${r.stepsOffCount}`);
+}
+
 async function main(): Promise<void> {
-  const { opts, out, verbose } = options();
+  const { opts, soak, out, verbose } = options();
   const session = await openBrowserSession('/src/cli/harness/bench.html', { verbose });
   try {
     await session.page.waitForFunction(() => window.molBench !== undefined, undefined, { timeout: 120_000 });
     await session.page.evaluate(() => window.molBench.ready);
+    if (soak) {
+      if (!verbose) session.page.on('console', (m) => { if (m.text().startsWith('[soak]')) process.stderr.write(`${m.text()}\n`); });
+      const r = await session.page.evaluate((o) => window.molBench.soak(o), soak);
+      if (session.errors.length > 0) throw new Error(`WebGPU errors in the page:\n${session.errors.join('\n')}`);
+      printSoak(r);
+      if (out) { writeFileSync(out, JSON.stringify(r, null, 2)); console.log(`wrote ${out}`); }
+      const grew = r.end.numBytes !== r.start.numBytes || r.end.numBytesAllocatedInGPU !== r.start.numBytesAllocatedInGPU;
+      if (r.stepsOffCount > 0 || grew) throw new SoakLeakError(`memory not flat over ${r.steps} steps (tensors ${r.start.numTensors} -> ${r.end.numTensors}, bytes ${r.start.numBytes} -> ${r.end.numBytes})`);
+      return;
+    }
     const report = await session.page.evaluate((o) => window.molBench.run(o), opts);
     if (session.errors.length > 0) throw new Error(`WebGPU errors in the page:\n${session.errors.join('\n')}`);
     print(report);

@@ -13,6 +13,7 @@ import { KERNEL_BENCH_CASES } from './bench-kernels';
 import { measure, median, sync, timeOnce, type Timing } from './bench-timing';
 import { countingOps, newFlopCounter } from './flop-count';
 import { setUpWebGpu } from './webgpu-setup';
+import { runSoak, type SoakOptions, type SoakReport } from './bench-soak';
 
 export type ImplName = 'ours' | 'stockWebgpu' | 'cpu';
 
@@ -203,8 +204,21 @@ async function run(opts: BenchOptions): Promise<BenchReport> {
   return { adapter: h.adapterInfo, yardstick: ys, yardstickBest: Math.max(...ys.map((y) => y.gflops)), kernels, steps, userAgent: navigator.userAgent };
 }
 
-declare global {
-  interface Window { molBench: { ready: Promise<unknown>; run(opts: BenchOptions): Promise<BenchReport> } }
+async function soak(opts: SoakOptions): Promise<SoakReport & { adapter: string }> {
+  const h = await harness;
+  const report = await runSoak(opts);
+  if (h.gpuErrors.length > 0) throw new Error(`GPU errors during the soak: ${h.gpuErrors.join(' | ')}`);
+  return { ...report, adapter: h.adapterInfo };
 }
 
-window.molBench = { ready: harness.then(() => true), run };
+declare global {
+  interface Window {
+    molBench: {
+      ready: Promise<unknown>;
+      run(opts: BenchOptions): Promise<BenchReport>;
+      soak(opts: SoakOptions): Promise<SoakReport & { adapter: string }>;
+    };
+  }
+}
+
+window.molBench = { ready: harness.then(() => true), run, soak };
