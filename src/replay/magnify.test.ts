@@ -43,7 +43,7 @@ describe('sampleBilinear', () => {
   });
 });
 
-describe('accumulateFlow', () => {
+describe('accumulateFlow', { timeout: 30_000 }, () => {
   it('sums constant flows and leaves the onset at zero', () => {
     const d = accumulateFlow([null, constantFlow(0.5, -0.25), constantFlow(0.5, -0.25), null], W, H);
     expect(d).toHaveLength(4);
@@ -67,7 +67,7 @@ describe('accumulateFlow', () => {
   });
 });
 
-describe('magnification', () => {
+describe('magnification', { timeout: 30_000 }, () => {
   it('alpha 1 is the identity', () => {
     const { crops, flows } = translatedClip(texture, 5, 0.4, -0.3);
     const out = magnifyClip(crops, flows, W, H, 1);
