@@ -3,6 +3,8 @@
  * This object is what the UI overlays draw, what `npm run analyze` writes as one line of frames.jsonl,
  * and what later stages extend. It travels over the frame bus, never through React state.
  */
+import type { SpotTraceRow } from '../spotting/frame-scorer';
+
 export type Point = readonly [number, number];
 
 /** 2x3 affine matrix [a, b, tx, c, d, ty] mapping video pixels to aligned-crop (128x128) pixels. */
@@ -66,6 +68,8 @@ export interface SpotFrameOutput {
   regions: Record<string, number>;
   /** Intervals that closed with this frame (usually none), already classified where they are micro. */
   events: SpottedEvent[];
+  /** The spotter's full trace row for this frame (what the trace CSV holds: z-scores, rigid motion, eye ratio). */
+  row?: SpotTraceRow;
 }
 
 export interface SpottedEvent {
@@ -84,4 +88,9 @@ export interface SpottedEvent {
   dominantRegion?: string;
   /** Probability of the most probable class (also when abstaining), or null when not classified. */
   confidence?: number | null;
+  /** Score (robust z) at the apex, the largest rigid displacement (px) and the lowest eye-ratio (NaN: no face)
+   *  over the interval: the rest of the spotter's MotionInterval, so exports carry the full event record. */
+  peakScore?: number;
+  rigidPeakPx?: number;
+  earMinRatio?: number;
 }

@@ -80,6 +80,7 @@ export class SpotStage {
       score: step.row.score,
       regions: { ...step.row.regionPx },
       events,
+      row: step.row,
     };
   }
 
@@ -108,6 +109,7 @@ export class SpotStage {
       durationMs: iv.durationMs,
       dominantRegion: iv.dominantRegion,
       confidence: null,
+      peakScore: iv.peakScore, rigidPeakPx: iv.rigidPeakPx, earMinRatio: iv.earMinRatio,
     };
     if (iv.kind !== 'micro' || !this.classifier) return event;
     const clips = this.clipCrops(iv.onsetFrame, iv.offsetFrame);
