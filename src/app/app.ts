@@ -10,9 +10,19 @@ import { AppController } from './controller';
 import { createSource } from './sources';
 import { chooseStartupSource, preferredBackend } from './startup';
 import type { SourceActions } from '../ui/SettingsPanel';
+import { weightsChoiceFromSearch } from '../model/shipped-weights';
 
 const backend = preferredBackend(location.search);
-export const controller = new AppController(() => createPipeline({ backend }), createSource, backend);
+// `?weights=shipped|recipe[:seed]|none` (src/model/shipped-weights.ts); the model's state goes to the store.
+export const controller = new AppController(
+  () => createPipeline({
+    backend,
+    model: weightsChoiceFromSearch(location.search),
+    onStatus: (s) => { if (s.stage === 'model') useAppStore.getState().setModelStatus(s.model); },
+  }),
+  createSource,
+  backend,
+);
 
 onGpuFailure((message) => controller.reportGpuFailure(message));
 

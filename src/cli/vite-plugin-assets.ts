@@ -2,6 +2,7 @@
  * Vite plugin: makes the runtime model assets part of the app's own origin, in dev and in the build.
  *  - models/face/<file>            -> <base>models/face/<file>       (BlazeFace tflite, FaceMesh graph, maps)
  *  - tasks-vision SIMD wasm loader -> <base>mediapipe/wasm/vision_wasm_internal.{js,wasm}
+ *  - models/mol/<id>/{model.json,*.bin} -> <base>models/mol/<id>/<file> (MOL web weights, models/README.md)
  * Emitted files land in dist/ where the PWA's Workbox glob precaches them, so tracking works offline.
  * In dev only, `/@analyze-input` serves the one file named by MOL_ANALYZE_INPUT (set by `npm run analyze`),
  * so the headless analysis page can stream a local video without base64 round trips.
@@ -13,6 +14,8 @@ import type { Plugin } from 'vite';
 const FACE_DIR = 'models/face';
 const FACE_FILE = /\.(tflite|json|bin)$/;
 const WASM_FILES = ['vision_wasm_internal.js', 'vision_wasm_internal.wasm'];
+const MOL_DIR = 'models/mol';
+const MOL_FILE = /^(model\.json|[\w.-]+\.bin)$/;
 export const ANALYZE_INPUT_ROUTE = '/@analyze-input';
 export const ANALYZE_INPUT_ENV = 'MOL_ANALYZE_INPUT';
 
@@ -30,6 +33,15 @@ function assetTable(root: string): Map<string, string> {
   const faceDir = path.join(root, FACE_DIR);
   if (existsSync(faceDir)) {
     for (const f of readdirSync(faceDir)) if (FACE_FILE.test(f)) table.set(`${FACE_DIR}/${f}`, path.join(faceDir, f));
+  }
+  // Each MOL model is a folder with a model.json; anything else under models/mol/ is not served.
+  const molDir = path.join(root, MOL_DIR);
+  if (existsSync(molDir)) {
+    for (const id of readdirSync(molDir)) {
+      const dir = path.join(molDir, id);
+      if (!/^[\w.-]+$/.test(id) || !existsSync(path.join(dir, 'model.json'))) continue;
+      for (const f of readdirSync(dir)) if (MOL_FILE.test(f)) table.set(`${MOL_DIR}/${id}/${f}`, path.join(dir, f));
+    }
   }
   const wasmDir = path.join(root, 'node_modules/@mediapipe/tasks-vision/wasm');
   for (const f of WASM_FILES) table.set(`mediapipe/wasm/${f}`, path.join(wasmDir, f));
@@ -58,7 +70,7 @@ export function modelAssetsPlugin(): Plugin {
           createReadStream(file).pipe(res);
           return;
         }
-        const m = /\/((?:models\/face|mediapipe\/wasm)\/[\w.-]+)$/.exec(url);
+        const m = /\/((?:models\/face|models\/mol\/[\w.-]+|mediapipe\/wasm)\/[\w.-]+)$/.exec(url);
         const file = m ? assetTable(root).get(m[1]) : undefined;
         if (!file || !existsSync(file)) return next();
         res.setHeader('Content-Type', CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream');

@@ -17,12 +17,16 @@ import { FrameWindow, type FrameWindowView } from '../window/frame-window';
 import { frameBus as defaultBus, type FrameBus } from './frame-bus';
 import { FramePixelReader } from './frame-pixels';
 import type { FrameResult } from './types';
+import { ModelStage } from '../model/model-stage';
+import { modelFailure, type ModelStageStatus } from '../model/model-status';
+import { SHIPPED_WEIGHTS_URL, type ModelChoice } from '../model/shipped-weights';
 
 export { frameBus, createFrameBus, type FrameBus } from './frame-bus';
 
 export type PipelineStatus =
   | { stage: 'backend'; message: string }
   | { stage: 'models'; message: string }
+  | { stage: 'model'; model: ModelStageStatus }
   | { stage: 'ready'; message: string; backend: string; fallbackReason: string | null };
 
 export interface PipelineOptions {
@@ -34,6 +38,8 @@ export interface PipelineOptions {
   bus?: FrameBus;
   /** Smooth the alignment transform over time (default true; false = the official per-frame alignment). */
   smoothAlignment?: boolean;
+  /** MOL weights (default: the shipped ones) or false for tracking only. A load failure never stops tracking. */
+  model?: ModelChoice;
 }
 
 export interface Pipeline {
@@ -41,6 +47,8 @@ export interface Pipeline {
   readonly fallbackReason: string | null;
   process(frame: Frame): Promise<FrameResult>;
   readonly window: FrameWindowView;
+  /** The running model stage (null: off, failed to load or failed while running); classifyClip for spotting. */
+  readonly model: ModelStage | null;
   reset(): void;
   dispose(): void;
 }
@@ -54,10 +62,12 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   status({ stage: 'backend', message: 'Starting tfjs backend' });
   const { backend, fallbackReason } = await initTfBackend(opts.backend ?? 'webgpu');
   status({ stage: 'models', message: 'Loading face models' });
-  const [detector, mesh] = await Promise.all([
+  const [detector, mesh, loadedModel] = await Promise.all([
     BlazeFaceDetector.create(),
     FaceMeshModel.load(trackingAssets.faceMesh(), trackingAssets.refinement()),
+    loadModelStage(opts.model, backend, status),
   ]);
+  let model = loadedModel;
   const tracker = new FaceTracker(detector, mesh);
   const smoother = new TransformSmoother();
   const window = new FrameWindow();
@@ -71,12 +81,14 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   const loseFace = (): void => {
     smoother.reset();
     window.clear();
+    model?.reset();
   };
 
   return {
     backend,
     fallbackReason,
     window,
+    get model() { return model; },
     async process(frame: Frame): Promise<FrameResult> {
       if (disposed) throw new PipelineDisposedError('process() called after dispose()');
       const timings: Record<string, number> = {};
@@ -129,6 +141,18 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       result.landmarks68Crop = l68Crop;
       result.crop = crop;
       result.windowFill = window.size;
+      if (model) {
+        t = performance.now();
+        try {
+          result.model = await model.push(crop);
+        } catch (err) {
+          // A failing model must not take tracking down: report it, drop the stage, keep going.
+          model.dispose();
+          model = null;
+          status({ stage: 'model', model: modelFailure(err, 'run') });
+        }
+        timings.model = performance.now() - t;
+      }
       bus.publish(result);
       return result;
     },
@@ -142,6 +166,30 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       detector.close();
       mesh.dispose();
       window.clear();
+      model?.dispose();
+      model = null;
     },
   };
+}
+
+/** Loads MOL for the pipeline; any failure becomes a 'model' status (named error) and null, never a rejection. */
+async function loadModelStage(choice: ModelChoice | undefined, backend: string, status: (s: PipelineStatus) => void): Promise<ModelStage | null> {
+  if (choice === false) {
+    status({ stage: 'model', model: { state: 'off' } });
+    return null;
+  }
+  status({ stage: 'model', model: { state: 'loading' } });
+  try {
+    const stage = await ModelStage.create({
+      backend,
+      recipeSeed: choice?.recipeSeed,
+      weightsUrl: choice?.recipeSeed === undefined ? (choice?.weightsUrl ?? SHIPPED_WEIGHTS_URL) : undefined,
+    });
+    status({ stage: 'model', model: { state: 'ready', info: stage.info } });
+    return stage;
+  } catch (err) {
+    console.error('MOL model stage failed to load', err);
+    status({ stage: 'model', model: modelFailure(err, 'load') });
+    return null;
+  }
 }

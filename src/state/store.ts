@@ -7,14 +7,20 @@ import { createSourceSlice, type SourceSlice } from './source-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { createStatsSlice, type StatsSlice } from './stats-slice';
 import { createProblemSlice, type ProblemSlice } from './problem-slice';
+import { createModelSlice, type ModelSlice } from './model-slice';
+import { createEventsSlice, type EventsSlice } from './events-slice';
+import { createPresenterSlice, type PresenterSlice } from './presenter-slice';
 
-export type AppState = SourceSlice & SettingsSlice & StatsSlice & ProblemSlice;
+export type AppState = SourceSlice & SettingsSlice & StatsSlice & ProblemSlice & ModelSlice & EventsSlice & PresenterSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSourceSlice(...a),
   ...createSettingsSlice(...a),
   ...createStatsSlice(...a),
   ...createProblemSlice(...a),
+  ...createModelSlice(...a),
+  ...createEventsSlice(...a),
+  ...createPresenterSlice(...a),
 }));
 
 const INITIAL_STATE = useAppStore.getState();
