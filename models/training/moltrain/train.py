@@ -16,6 +16,7 @@ import argparse
 import functools
 import importlib
 import json
+import math
 import random
 import subprocess
 import sys
@@ -60,7 +61,23 @@ class TrainOptions:
     eval_batch: int = 16
     progress: bool = True
     out_dir: Optional[str] = None
+    warmup: int = 0             # steps of linear lr warm-up from lr/100
+    schedule: str = "constant"  # "constant" | "cosine" (decays to lr/100 at the last step)
+    freeze: tuple = ()          # top-level submodules kept fixed (no gradients, BN statistics frozen)
     extra: dict = field(default_factory=dict)
+
+
+def lr_at(step: int, options: TrainOptions) -> float:
+    """The learning rate of optimiser step `step` (0-based): a pure function of the step, so a resumed run
+    continues the same schedule without storing scheduler state."""
+    base, floor = options.lr, options.lr / 100.0
+    if options.warmup and step < options.warmup:
+        return floor + (base - floor) * (step + 1) / options.warmup
+    if options.schedule == "cosine":
+        span = max(1, options.steps - options.warmup)
+        t = min(1.0, (step - options.warmup) / span)
+        return floor + (base - floor) * 0.5 * (1.0 + math.cos(math.pi * t))
+    return base
 
 
 def seed_everything(seed: int) -> None:
@@ -176,7 +193,14 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
     if device.type == "cuda" and not torch.cuda.is_available():
         raise TrainingError("--device cuda requested but CUDA is not available")
     model.to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=options.weight_decay)
+    children = dict(model.named_children())
+    unknown = [name for name in options.freeze if name not in children]
+    if unknown:
+        raise TrainingError(f"cannot freeze {unknown}: the model's parts are {sorted(children)}")
+    for name in options.freeze:
+        children[name].requires_grad_(False)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=options.lr,
+                            weight_decay=options.weight_decay)
     weights = LossWeights(flow=options.lambda_of, landmarks=options.lambda_ldm)
     step, best = 0, None
     if resume is not None:
@@ -190,7 +214,7 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
     out_dir = Path(options.out_dir) if options.out_dir else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-    if out_dir and resume is not None:
+    if out_dir:   # a fresh run starts a fresh log; a resumed one drops lines past its checkpoint
         _truncate_log(out_dir / "log.jsonl", step)
     log = open(out_dir / "log.jsonl", "a") if out_dir else None
     prov = dict(provenance or {})
@@ -226,6 +250,11 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
     try:
         while step < options.steps:
             t0 = time.monotonic()
+            lr = lr_at(step, options)
+            for name in options.freeze:      # again every step: validation's predict() sets train mode back
+                children[name].eval()
+            for group in opt.param_groups:
+                group["lr"] = lr
             opt.zero_grad(set_to_none=True)
             sums = {"total": 0.0, "mer": 0.0, "flow": 0.0, "ldm": 0.0}
             for a in range(options.accum):
@@ -241,7 +270,7 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
                     sums[k] += float(terms[k]) / options.accum
             opt.step()
             step += 1
-            rec = {"step": step, **{f"loss_{k}": round(v, 6) for k, v in sums.items()},
+            rec = {"step": step, **{f"loss_{k}": round(v, 6) for k, v in sums.items()}, "lr": lr,
                    "sec": round(time.monotonic() - t0, 3)}
             if log and (step % options.log_every == 0 or step == options.steps):
                 log.write(json.dumps(rec) + "\n")
@@ -305,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--out", type=Path, required=True, help="run folder: log.jsonl, last.pt, final.pt")
     ap.add_argument("--resume", type=Path, help="checkpoint to continue from (usually <out>/last.pt)")
+    ap.add_argument("--init-from", type=Path,
+                    help="start from this checkpoint's weights with a fresh optimiser and step 0 (a curriculum stage)")
+    ap.add_argument("--warmup", type=int, default=0, help="steps of linear lr warm-up")
+    ap.add_argument("--schedule", default="constant", choices=("constant", "cosine"))
+    ap.add_argument("--freeze", action="append", default=[],
+                    help="keep this top-level part fixed (e.g. flownet while a stage trains recognition); repeatable")
     ap.add_argument("--no-progress", action="store_true")
     return ap
 
@@ -337,15 +372,28 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     opts = TrainOptions(steps=args.steps, batch_size=args.batch, accum=args.accum, lr=args.lr,
                         weight_decay=args.wd, lambda_of=args.lambda_of, lambda_ldm=args.lambda_ldm,
                         seed=args.seed, device=args.device, val_every=args.val_every,
-                        ckpt_every=args.ckpt_every, progress=not args.no_progress, out_dir=str(args.out))
+                        ckpt_every=args.ckpt_every, progress=not args.no_progress, out_dir=str(args.out),
+                        warmup=args.warmup, schedule=args.schedule, freeze=tuple(args.freeze))
+    if args.resume and args.init_from:
+        raise TrainingError("--resume continues a run, --init-from starts a new one from weights: give one")
     seed_everything(args.seed)
     model = build_model(cfg)
     resume = load_checkpoint(args.resume) if args.resume else None
     if resume is not None and resume["config"] != asdict(cfg):
         raise TrainingError(f"{args.resume}: trained with config {resume['config']['name']}, not {cfg.name}")
+    init_from = None
+    if args.init_from:
+        start = load_checkpoint(args.init_from)
+        if start["config"] != asdict(cfg) or list(start["classes"]) != list(classes):
+            raise TrainingError(f"{args.init_from}: trained as {start['config']['name']} / {start['classes']}, "
+                                f"not {cfg.name} / {classes}")
+        model.load_state_dict(start["model"])
+        init_from = {"checkpoint": str(args.init_from), "step": int(start["step"]),
+                     "command": start.get("provenance", {}).get("command"),
+                     "from": start.get("provenance", {}).get("init_from")}
     provenance = {"command": "python3 -m moltrain.train " + " ".join(sys.argv[1:] if argv is None else argv),
                   "data": data_desc, "inner_val_subjects": val_subjects, "seed": args.seed,
-                  "train_clips": len(train_set)}
+                  "train_clips": len(train_set), "init_from": init_from}
     final = train(model, train_set, opts, classes=classes, config=asdict(cfg), val_set=val_set,
                   resume=resume, provenance=provenance)
     print(json.dumps({"step": final["step"], "final": str(args.out / "final.pt"), "metrics": {

@@ -134,3 +134,51 @@ def test_video_pooling_averages_clip_logits():
     pred["labels"] = np.array([1, 0, 2])
     with pytest.raises(TrainingError, match="clips of video v1 carry different labels"):
         pool_by_video(pred)
+
+
+def test_lr_schedule_is_a_function_of_the_step():
+    from moltrain.train import lr_at
+    o = TrainOptions(steps=110, lr=1e-3, warmup=10, schedule="cosine")
+    lrs = [lr_at(s, o) for s in range(110)]
+    assert lrs[0] == pytest.approx(1e-5 + (1e-3 - 1e-5) / 10) and lrs[9] == pytest.approx(1e-3)
+    assert all(a <= b for a, b in zip(lrs[:10], lrs[1:10]))          # warm-up rises
+    assert all(a >= b for a, b in zip(lrs[10:], lrs[11:]))           # cosine falls
+    assert lrs[-1] == pytest.approx(1e-5, rel=0.05)
+    assert lr_at(50, TrainOptions(steps=110, lr=2e-4)) == 2e-4      # constant by default
+
+
+def test_init_from_starts_a_new_stage_from_weights(tmp_path):
+    cache = make_cache(tmp_path, [("smic", "s1", "s1_po_01", "positive", 8, ()),
+                                  ("smic", "s2", "s2_ne_01", "negative", 9, ())])
+    common = ["--config", "rt", "--classes", "3", "--data", str(cache), "--steps", "1", "--batch", "1",
+              "--threads", "1", "--no-progress"]
+    assert train_main(common + ["--out", str(tmp_path / "a")]) == 0
+    first = load_checkpoint(tmp_path / "a" / "final.pt")
+    assert train_main(common + ["--out", str(tmp_path / "b"), "--init-from", str(tmp_path / "a" / "final.pt"),
+                                "--lr", "0"]) == 0
+    second = load_checkpoint(tmp_path / "b" / "final.pt")
+    assert second["step"] == 1 and second["provenance"]["init_from"]["step"] == 1
+    # lr 0: the weights are the first stage's, untouched (BN running stats aside)
+    for k, v in first["model"].items():
+        if "running" not in k and "num_batches" not in k:
+            assert torch.equal(v, second["model"][k]), k
+    with pytest.raises(TrainingError, match="give one"):
+        train_main(common + ["--out", str(tmp_path / "c"), "--init-from", str(tmp_path / "a" / "final.pt"),
+                             "--resume", str(tmp_path / "a" / "last.pt")])
+    with pytest.raises(TrainingError, match="not paper"):
+        train_main(["--config", "paper", "--classes", "3", "--data", str(cache), "--steps", "1", "--batch", "1",
+                    "--threads", "1", "--no-progress", "--out", str(tmp_path / "d"),
+                    "--init-from", str(tmp_path / "a" / "final.pt")])
+
+
+def test_freeze_keeps_a_part_fixed(tmp_path):
+    data = random_clips(6)
+    seed_everything(3)
+    model = TinyMol()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    opts = TrainOptions(steps=2, batch_size=2, seed=3, progress=False, freeze=("fc",), lr=1e-2)
+    final = train(model, data, opts, classes=CLASSES, config=CONFIG)
+    assert torch.equal(final["model"]["fc.weight"], before["fc.weight"])
+    assert not torch.equal(final["model"]["cls.weight"], before["cls.weight"])
+    with pytest.raises(TrainingError, match="cannot freeze"):
+        train(TinyMol(), data, TrainOptions(steps=1, progress=False, freeze=("nope",)), classes=CLASSES, config=CONFIG)

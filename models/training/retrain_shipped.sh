@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Rebuilds the source faces (if missing), retrains the shipped rt model on synthetic micro-expressions stage by
+# stage, exports it to models/mol/rt-synth-3cls and scores it on the held-out identities. Every stage is
+# resumable: rerunning skips finished stages and continues an interrupted one from its last checkpoint.
+#
+#   models/training/retrain_shipped.sh            # from the repo root; THREADS=2 by default
+#
+# Stages (see models/README.md, "Shipped model"): 0 full generator distribution at lr 1e-4 (the official
+# value) to get flow and landmarks going; 1-2 a recognition curriculum (larger, centred, cleaner expressions
+# first) with the flow network fixed; 3 the full distribution again, everything trainable, cosine decay.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=/usr/bin/python3
+THREADS=${THREADS:-2}
+RUNS=runs/shipped
+STEPS0=${STEPS0:-500}
+STEPS1=${STEPS1:-300}
+STEPS2=${STEPS2:-300}
+STEPS3=${STEPS3:-600}
+COMMON=(--config rt --classes 3 --batch 8 --threads "$THREADS" --ckpt-every 25 --no-progress)
+
+[ -f .cache/sources/built/faces.json ] || $PY sources/build_sources.py
+
+stage() {  # stage NAME STEPS [train args...]: runs or resumes one stage
+  local name=$1 steps=$2; shift 2
+  local out=$RUNS/$name
+  if [ -f "$out/final.pt" ]; then echo "stage $name: done"; return; fi
+  local resume=()
+  [ -f "$out/last.pt" ] && resume=(--resume "$out/last.pt")
+  echo "stage $name: $steps steps"
+  $PY -m moltrain.train "${COMMON[@]}" --steps "$steps" --out "$out" "$@" "${resume[@]}"
+}
+
+# With --resume the weights come from the stage's own checkpoint; --init-from only starts a stage.
+init() { [ -f "$RUNS/$1/last.pt" ] && return; echo --init-from "$RUNS/$2/final.pt"; }
+
+stage stage0 "$STEPS0" --data-module moltrain.synth.dataset:train_dataset --seed 1
+stage stage1 "$STEPS1" --data-module moltrain.synth.dataset:train_dataset_easy --seed 2 \
+  --lr 2e-4 --warmup 20 --freeze flownet $(init stage1 stage0)
+stage stage2 "$STEPS2" --data-module moltrain.synth.dataset:train_dataset_medium --seed 3 \
+  --lr 2e-4 --freeze flownet $(init stage2 stage1)
+stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset --seed 4 \
+  --lr 1e-4 --schedule cosine $(init stage3 stage2)
+
+$PY -m moltrain.export --checkpoint "$RUNS/stage3/final.pt" --out ../mol/rt-synth-3cls --float16 --config rt \
+  --model-id mol-rt-synth-3cls
+$PY -m moltrain.synth.heldout --checkpoint "$RUNS/stage3/final.pt" --split test --per-band 120 \
+  --threads "$THREADS" --out ../mol/rt-synth-3cls/heldout.json
+(cd ../mol/rt-synth-3cls && sha256sum model.json weights-*.bin > SHA256SUMS)
