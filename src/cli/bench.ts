@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --out bench.json --reps 5 --cap-s 60 --configs rt,paper --only ours,stockWebgpu,cpu
  *   --skip-kernels --skip-step]`, or `npm run bench -- --soak 1000 [--configs rt] [--out soak.json]` for the
- *   tensor-leak soak of streaming inference (MolLive on our kernels; exits 1 unless tf.memory() stays flat).
+ *   tensor-leak soak of streaming inference (MolLive on our kernels; exits 1 unless tf.memory() stays flat), or
+ *   `npm run bench -- --profile [--configs rt]`: every MolOps call of one streaming step timed alone on our kernels.
  * Runs src/cli/harness/bench.html in headless Chromium (WebGPU on whatever adapter it finds; SwiftShader here) and
  * prints, per kernel and for the per-frame streaming step: our WGSL kernels vs the same graph on stock tfjs webgpu
  * kernels vs the tfjs CPU backend (median wall time around a read-back, after one warm-up), ratios, FLOPs and
@@ -13,6 +14,7 @@ import { openBrowserSession } from './browser-session';
 import type { BenchOptions, BenchReport, ImplName } from './harness/bench';
 import type { Timing } from './harness/bench-timing';
 import type { SoakOptions, SoakReport } from './harness/bench-soak';
+import type { ProfileReport } from './harness/bench-profile';
 
 class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
@@ -22,13 +24,14 @@ class SoakLeakError extends Error {
   override readonly name = 'SoakLeakError';
 }
 
-function options(): { opts: BenchOptions; soak?: SoakOptions; out?: string; verbose: boolean } {
+function options(): { opts: BenchOptions; soak?: SoakOptions; profile: boolean; tune: boolean; out?: string; verbose: boolean } {
   const { values } = parseArgs({
     options: {
       out: { type: 'string' }, reps: { type: 'string', default: '5' }, 'cap-s': { type: 'string', default: '60' },
       configs: { type: 'string' }, only: { type: 'string' },
       'skip-kernels': { type: 'boolean', default: false }, 'skip-step': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false }, soak: { type: 'string' }, 'soak-every': { type: 'string', default: '50' },
+      profile: { type: 'boolean', default: false }, tune: { type: 'boolean', default: false },
     },
   });
   const reps = Number(values.reps), capS = Number(values['cap-s']);
@@ -47,8 +50,9 @@ function options(): { opts: BenchOptions; soak?: SoakOptions; out?: string; verb
     if (configs.length !== 1) throw new BenchUsageError(`--soak runs one config (--configs rt or --configs paper), got ${values.configs}`);
     soak = { steps, config: configs[0] as 'rt' | 'paper', sampleEvery: every };
   }
+  if (soak && values.profile) throw new BenchUsageError('--soak and --profile are separate runs');
   return {
-    soak,
+    soak, profile: values.profile || values.tune, tune: values.tune,
     opts: { reps, capMs: capS * 1000, configs: configs as ('rt' | 'paper')[], kernels: !values['skip-kernels'], step: !values['skip-step'], impls },
     out: values.out, verbose: values.verbose,
   };
@@ -109,12 +113,41 @@ function printSoak(r: SoakReport & { adapter: string }): void {
   console.log(`numTensors over all steps: min ${r.minTensors}, max ${r.maxTensors}; steps off the start count: ${r.stepsOffCount}`);
 }
 
+function printProfile(p: ProfileReport): void {
+  const total = p.rows.reduce((a, r) => a + r.ms, 0);
+  const totalFlops = p.rows.reduce((a, r) => a + r.flops, 0);
+  console.log(`\nprofile of one ${p.config} streaming step on our kernels: ${p.rows.length} MolOps calls, each timed alone (median, incl. read-back; floor ${p.readbackFloorMs.toFixed(1)} ms)`);
+  const sorted = [...p.rows].sort((a, b) => b.ms - a.ms);
+  console.log(table([['#', 'op', 'shape', 'MFLOP', 'ms', 'GFLOP/s', '% of sum'], ...sorted.map((r) => [
+    String(r.order), r.op, r.label, (r.flops / 1e6).toFixed(1), r.ms.toFixed(1), (r.flops / r.ms / 1e6).toFixed(2), `${((r.ms / total) * 100).toFixed(1)}%`,
+  ])]));
+  const byOp = new Map<string, { n: number; ms: number; flops: number }>();
+  for (const r of p.rows) { const e = byOp.get(r.op) ?? { n: 0, ms: 0, flops: 0 }; e.n++; e.ms += r.ms; e.flops += r.flops; byOp.set(r.op, e); }
+  console.log(`by op: ${[...byOp].sort((a, b) => b[1].ms - a[1].ms).map(([op, e]) => `${op} x${e.n} ${e.ms.toFixed(0)} ms (${((e.ms / total) * 100).toFixed(0)}%, ${(e.flops / e.ms / 1e6).toFixed(2)} GFLOP/s)`).join('; ')}`);
+  if (p.tune) {
+    const names = Object.keys(p.tune[0]?.ms ?? {});
+    console.log(`\nconv2d register blocks (pixels x channels), median ms of interleaved rounds; best marked <, default marked =`);
+    console.log(table([['#', 'shape', 'MFLOP', ...names], ...p.tune.map((t) => {
+      const best = names.reduce((a, b) => (t.ms[b] < t.ms[a] ? b : a));
+      return [String(t.order), t.label, (t.flops / 1e6).toFixed(1), ...names.map((n) => `${t.ms[n].toFixed(1)}${n === best ? '<' : ''}${n === t.defaultBlock ? '=' : ''}`)];
+    })]));
+  }
+  console.log(`sum ${total.toFixed(0)} ms for ${(totalFlops / 1e6).toFixed(1)} MFLOP (${p.rows.length} read-backs included, about ${(p.rows.length * p.readbackFloorMs).toFixed(0)} ms of floor)`);
+}
+
 async function main(): Promise<void> {
-  const { opts, soak, out, verbose } = options();
+  const { opts, soak, profile, tune, out, verbose } = options();
   const session = await openBrowserSession('/src/cli/harness/bench.html', { verbose });
   try {
     await session.page.waitForFunction(() => window.molBench !== undefined, undefined, { timeout: 120_000 });
     await session.page.evaluate(() => window.molBench.ready);
+    if (profile) {
+      const reports = await session.page.evaluate((o) => window.molBench.profile(o.opts.configs, o.opts.reps, o.opts.capMs, o.tune), { opts, tune });
+      if (session.errors.length > 0) throw new Error(`WebGPU errors in the page:\n${session.errors.join('\n')}`);
+      reports.forEach(printProfile);
+      if (out) { writeFileSync(out, JSON.stringify(reports, null, 2)); console.log(`wrote ${out}`); }
+      return;
+    }
     if (soak) {
       if (!verbose) session.page.on('console', (m) => { if (m.text().startsWith('[soak]')) process.stderr.write(`${m.text()}\n`); });
       const r = await session.page.evaluate((o) => window.molBench.soak(o), soak);

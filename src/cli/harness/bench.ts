@@ -14,6 +14,7 @@ import { measure, median, sync, timeOnce, type Timing } from './bench-timing';
 import { countingOps, newFlopCounter } from './flop-count';
 import { setUpWebGpu } from './webgpu-setup';
 import { runSoak, type SoakOptions, type SoakReport } from './bench-soak';
+import { profileStep, type ProfileReport } from './bench-profile';
 
 export type ImplName = 'ours' | 'stockWebgpu' | 'cpu';
 
@@ -211,14 +212,23 @@ async function soak(opts: SoakOptions): Promise<SoakReport & { adapter: string }
   return { ...report, adapter: h.adapterInfo };
 }
 
+async function profile(configs: ('rt' | 'paper')[], reps: number, capMs: number, tune: boolean): Promise<ProfileReport[]> {
+  const h = await harness;
+  const out: ProfileReport[] = [];
+  for (const c of configs) out.push(await profileStep(c, reps, capMs, tune));
+  if (h.gpuErrors.length > 0) throw new Error(`GPU errors during the profile: ${h.gpuErrors.join(' | ')}`);
+  return out;
+}
+
 declare global {
   interface Window {
     molBench: {
       ready: Promise<unknown>;
       run(opts: BenchOptions): Promise<BenchReport>;
       soak(opts: SoakOptions): Promise<SoakReport & { adapter: string }>;
+      profile(configs: ('rt' | 'paper')[], reps: number, capMs: number, tune: boolean): Promise<ProfileReport[]>;
     };
   }
 }
 
-window.molBench = { ready: harness.then(() => true), run, soak };
+window.molBench = { ready: harness.then(() => true), run, soak, profile };
