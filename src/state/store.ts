@@ -10,8 +10,9 @@ import { createProblemSlice, type ProblemSlice } from './problem-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';
 import { createEventsSlice, type EventsSlice } from './events-slice';
 import { createPresenterSlice, type PresenterSlice } from './presenter-slice';
+import { createReplaySlice, type ReplaySlice } from './replay-slice';
 
-export type AppState = SourceSlice & SettingsSlice & StatsSlice & ProblemSlice & ModelSlice & EventsSlice & PresenterSlice;
+export type AppState = SourceSlice & SettingsSlice & StatsSlice & ProblemSlice & ModelSlice & EventsSlice & PresenterSlice & ReplaySlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSourceSlice(...a),
@@ -21,6 +22,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createModelSlice(...a),
   ...createEventsSlice(...a),
   ...createPresenterSlice(...a),
+  ...createReplaySlice(...a),
 }));
 
 const INITIAL_STATE = useAppStore.getState();
