@@ -20,6 +20,8 @@ import type { FrameResult } from './types';
 import { ModelStage } from '../model/model-stage';
 import { modelFailure, type ModelStageStatus } from '../model/model-status';
 import { SHIPPED_WEIGHTS_URL, type ModelChoice } from '../model/shipped-weights';
+import { SpotStage, type SpotStageOptions } from '../spotting/spot-stage';
+import { sessionCropRing, type RingCrop } from '../spotting/crop-ring';
 
 export { frameBus, createFrameBus, type FrameBus } from './frame-bus';
 
@@ -40,6 +42,8 @@ export interface PipelineOptions {
   smoothAlignment?: boolean;
   /** MOL weights (default: the shipped ones) or false for tracking only. A load failure never stops tracking. */
   model?: ModelChoice;
+  /** Spotting options; its crop ring defaults to the app-wide `sessionCropRing` (replay reads it too). */
+  spotting?: SpotStageOptions;
 }
 
 export interface Pipeline {
@@ -49,6 +53,8 @@ export interface Pipeline {
   readonly window: FrameWindowView;
   /** The running model stage (null: off, failed to load or failed while running); classifyClip for spotting. */
   readonly model: ModelStage | null;
+  /** Aligned crops of recent frames fromFrame..toFrame (inclusive; frames without a face are absent). */
+  getCrops(fromFrame: number, toFrame: number): RingCrop[];
   reset(): void;
   dispose(): void;
 }
@@ -68,6 +74,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
     loadModelStage(opts.model, backend, status),
   ]);
   let model = loadedModel;
+  const spot = new SpotStage({ cropRing: sessionCropRing, ...opts.spotting });
   const tracker = new FaceTracker(detector, mesh);
   const smoother = new TransformSmoother();
   const window = new FrameWindow();
@@ -84,11 +91,21 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
     model?.reset();
   };
 
+  /** Spotting after the model stage: landmarks (+ flow) in; closed micro events classified with MOL's full clip. */
+  const spotFrame = async (result: FrameResult): Promise<void> => {
+    const t = performance.now();
+    const m = model;
+    spot.setClassifier(m ? { classes: m.info.classes, classifyClip: (crops) => m.classifyClip(crops) } : null);
+    result.spot = await spot.push(result);
+    result.timings.spot = performance.now() - t;
+  };
+
   return {
     backend,
     fallbackReason,
     window,
     get model() { return model; },
+    getCrops: (fromFrame, toFrame) => spot.crops.getCrops(fromFrame, toFrame),
     async process(frame: Frame): Promise<FrameResult> {
       if (disposed) throw new PipelineDisposedError('process() called after dispose()');
       const timings: Record<string, number> = {};
@@ -120,6 +137,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       };
       if (!tr.faceFound || !tr.points478) {
         loseFace();
+        await spotFrame(result);
         bus.publish(result);
         return result;
       }
@@ -153,12 +171,14 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
         }
         timings.model = performance.now() - t;
       }
+      await spotFrame(result);
       bus.publish(result);
       return result;
     },
     reset() {
       tracker.reset();
       loseFace();
+      spot.reset();
       bus.clear();
     },
     dispose() {

@@ -65,3 +65,6 @@ export class CropRing {
     this.newest = -1;
   }
 }
+
+/** The app-wide ring the pipeline's spot stage fills (like the app-wide frame bus): replay and export read it. */
+export const sessionCropRing = new CropRing();

@@ -117,6 +117,23 @@ describe('spot stage', { timeout: 60_000 }, () => {
     expect(ev.label).toBe('negative');
   });
 
+  it('a classifier that throws leaves the event unclassified and spotting going', async () => {
+    const stage = new SpotStage();
+    const failing: ClipClassifier = { classes: CLASSES, classifyClip: () => { throw new Error('device lost'); } };
+    stage.setClassifier(failing);
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => { errors.push(args[0]); };
+    try {
+      const { events } = await run(stage, spec({ durationS: 10, motions: [expression(5, 0.3), expression(8, 0.3, smile(1.5))] }));
+      expect(events.map((e) => [e.kind, e.label])).toEqual([['micro', null], ['micro', null]]);
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toHaveLength(2);
+    expect(String(errors[0])).toMatch(/classifying event 1/);
+  });
+
   it('without a classifier micro events are reported unclassified', async () => {
     const { events } = await run(new SpotStage(), spec({ motions: [expression(5, 0.3)] }));
     expect(events.map((e) => [e.kind, e.label, e.probabilities])).toEqual([['micro', null, null]]);

@@ -115,10 +115,16 @@ export class SpotStage {
     const clips = this.clipCrops(iv.onsetFrame, iv.offsetFrame);
     // A face lost inside the span (or frames gone from the ring) leaves no clip MOL was trained on: no label.
     if (!clips) return event;
-    const probs: Float32Array[] = [];
-    for (const clip of clips) probs.push(await this.classifier.classifyClip(clip));
-    const c = classifyEvent(poolProbabilities(probs), this.classifier.classes, this.minConfidence);
-    return { ...event, label: c.label, probabilities: c.probabilities, confidence: c.confidence };
+    try {
+      const probs: Float32Array[] = [];
+      for (const clip of clips) probs.push(await this.classifier.classifyClip(clip));
+      const c = classifyEvent(poolProbabilities(probs), this.classifier.classes, this.minConfidence);
+      return { ...event, label: c.label, probabilities: c.probabilities, confidence: c.confidence };
+    } catch (err) {
+      // A model that fails on one clip must not stop spotting: the event is kept, unclassified.
+      console.error(`spotting: classifying event ${event.id} (frames ${iv.onsetFrame}..${iv.offsetFrame}) failed`, err);
+      return event;
+    }
   }
 
   /** The crops of up to `maxClips` resampled clips, or null when a frame of the span has no crop. */
