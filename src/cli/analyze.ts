@@ -1,15 +1,21 @@
 /**
- * `npm run analyze -- <video> --out <dir> [--crops] [--backend webgpu|webgl|cpu] [--no-smoothing]`
+ * `npm run analyze -- <video> --out <dir> [--crops] [--flow] [--no-model | --weights shipped|recipe[:seed]]
+ *   [--backend webgpu|webgl|cpu] [--no-smoothing]`
  *
- * Runs the app's own pipeline in headless Chromium over every frame of a WebM/MP4 (what Chromium decodes) or
- * Y4M file and writes <dir>/frames.jsonl (one JSON object per frame, format in README.md) and, with --crops,
- * <dir>/crops.u8 (N x 128 x 128 uint8 aligned grayscale crops in frame order, zeros where no face).
+ * Runs the app's own pipeline (tracking, alignment, MOL, spotting) in headless Chromium over every frame of a
+ * WebM/MP4 (what Chromium decodes) or Y4M file and writes into <dir> (formats in README.md "Headless analysis"):
+ * frames.jsonl (one JSON object per frame), events.json / events.csv (spotted events), trace.csv (the spotting
+ * trace), summary.json, and optionally crops.u8 (--crops) and flow.f16 (--flow). --no-model: tracking only.
  */
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openBrowserSession } from './browser-session';
 import { ANALYZE_INPUT_ENV } from './vite-plugin-assets';
-import type { AnalyzeRequest, AnalyzeSummary } from './analyze/analyze-page';
+import type { AnalyzeOutcome, AnalyzeRequest, AnalyzeSummary } from './analyze/analyze-page';
+import { latencySummary } from './analyze/latency';
+import { eventsToCsv, eventsToJson, traceToCsv } from '../spotting/event-export';
+import type { ModelChoice } from '../model/shipped-weights';
+import { FRAMES_FORMAT_VERSION } from './analyze/frame-record';
 
 export class AnalyzeUsageError extends Error {
   override name = 'AnalyzeUsageError';
@@ -18,14 +24,28 @@ export class AnalyzeInputError extends Error {
   override name = 'AnalyzeInputError';
 }
 
-interface Args { input: string; out: string; crops: boolean; backend: AnalyzeRequest['backend']; noSmoothing: boolean; verbose: boolean }
+interface Args {
+  input: string; out: string; crops: boolean; flow: boolean; model: ModelChoice;
+  backend: AnalyzeRequest['backend']; noSmoothing: boolean; verbose: boolean;
+}
 
-const USAGE = 'usage: npm run analyze -- <video.webm|.mp4|.y4m> --out <dir> [--crops] [--backend webgpu|webgl|cpu] [--no-smoothing] [--verbose]';
+const USAGE = 'usage: npm run analyze -- <video.webm|.mp4|.y4m> --out <dir> [--crops] [--flow] [--no-model | --weights shipped|recipe[:seed]] ' +
+  '[--backend webgpu|webgl|cpu] [--no-smoothing] [--verbose]';
+
+function parseWeights(v: string | undefined): ModelChoice {
+  if (v === 'shipped') return {};
+  const m = /^recipe(?::(\d+))?$/.exec(v ?? '');
+  if (m) return { recipeSeed: m[1] === undefined ? 1 : Number(m[1]) };
+  throw new AnalyzeUsageError(`--weights must be shipped, recipe or recipe:<seed> (got ${v})\n${USAGE}`);
+}
 
 function parseArgs(argv: string[]): Args {
   let input: string | undefined;
   let out: string | undefined;
   let crops = false;
+  let flow = false;
+  let model: ModelChoice | undefined;
+  let noModel = false;
   let noSmoothing = false;
   let verbose = false;
   let backend: Args['backend'] = 'webgpu';
@@ -33,6 +53,9 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i];
     if (a === '--out') out = argv[++i];
     else if (a === '--crops') crops = true;
+    else if (a === '--flow') flow = true;
+    else if (a === '--no-model') noModel = true;
+    else if (a === '--weights') model = parseWeights(argv[++i]);
     else if (a === '--no-smoothing') noSmoothing = true;
     else if (a === '--verbose') verbose = true;
     else if (a === '--backend') {
@@ -45,7 +68,8 @@ function parseArgs(argv: string[]): Args {
   }
   if (!input) throw new AnalyzeUsageError(`no input video given\n${USAGE}`);
   if (!out) throw new AnalyzeUsageError(`no --out directory given\n${USAGE}`);
-  return { input: path.resolve(input), out: path.resolve(out), crops, backend, noSmoothing, verbose };
+  if (noModel && (model !== undefined || flow)) throw new AnalyzeUsageError(`--no-model cannot be combined with --weights or --flow\n${USAGE}`);
+  return { input: path.resolve(input), out: path.resolve(out), crops, flow, model: noModel ? false : (model ?? {}), backend, noSmoothing, verbose };
 }
 
 function checkInput(file: string): void {
@@ -62,37 +86,66 @@ function checkInput(file: string): void {
   }
 }
 
-export async function analyze(args: Args): Promise<AnalyzeSummary> {
+export interface AnalyzeResult extends AnalyzeSummary {
+  latencyMs: ReturnType<typeof latencySummary>;
+  /** Events by kind (null with --no-model). */
+  events: Record<string, number> | null;
+  /** Where events and trace came from: the pipeline's spot stage, or spotted by analyze itself (no stage). */
+  spotSource: 'stage' | 'recorder' | null;
+}
+
+export async function analyze(args: Args): Promise<AnalyzeResult> {
   checkInput(args.input);
   mkdirSync(args.out, { recursive: true });
   process.env[ANALYZE_INPUT_ENV] = args.input;
-  const jsonlPath = path.join(args.out, 'frames.jsonl');
-  const cropsPath = path.join(args.out, 'crops.u8');
-  const jsonl = createWriteStream(jsonlPath);
-  const crops = args.crops ? createWriteStream(cropsPath) : null;
+  const file = (name: string): string => path.join(args.out, name);
+  const jsonl = createWriteStream(file('frames.jsonl'));
+  const crops = args.crops ? createWriteStream(file('crops.u8')) : null;
+  const flows = args.flow ? createWriteStream(file('flow.f16')) : null;
   const session = await openBrowserSession('/src/cli/analyze/analyze.html', { verbose: args.verbose });
   const t0 = Date.now();
+  const timings: Record<string, number>[] = [];
+  const wallMs: number[] = [];
+  let last = 0;
   try {
     let n = 0;
-    await session.page.exposeFunction('__emitFrame', (record: string, cropB64: string | null) => {
+    await session.page.exposeFunction('__emitFrame', (record: string, cropB64: string | null, flowB64: string | null) => {
       jsonl.write(record + '\n');
       if (crops && cropB64 !== null) crops.write(Buffer.from(cropB64, 'base64'));
+      if (flows && flowB64 !== null) flows.write(Buffer.from(flowB64, 'base64'));
+      const now = performance.now();
+      if (n > 0) wallMs.push(now - last);
+      last = now;
       n++;
-      if (n === 1 || n % 25 === 0) {
-        const rec = JSON.parse(record) as { faceFound: boolean; timings: Record<string, number> };
+      const rec = JSON.parse(record) as { faceFound: boolean; timings: Record<string, number>; spot: { score: number; closed: string[] } | null };
+      timings.push(rec.timings);
+      if (n === 1 || n % 25 === 0 || (rec.spot?.closed.length ?? 0) > 0) {
         const ms = Object.entries(rec.timings).map(([k, v]) => `${k} ${v.toFixed(0)}ms`).join(', ');
-        process.stderr.write(`frame ${n}  face ${rec.faceFound ? 'yes' : 'no'}  ${ms}  (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+        const spot = rec.spot ? `  score ${rec.spot.score.toFixed(1)}${rec.spot.closed.length ? `  closed ${rec.spot.closed.join(' ')}` : ''}` : '';
+        process.stderr.write(`frame ${n}  face ${rec.faceFound ? 'yes' : 'no'}  ${ms}${spot}  (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
       }
     });
     await session.page.waitForFunction(() => typeof window.__analyze === 'function', undefined, { timeout: 120_000 });
-    const req: AnalyzeRequest = { name: path.basename(args.input), backend: args.backend, crops: args.crops, noSmoothing: args.noSmoothing };
-    const summary = await session.page.evaluate((r) => window.__analyze(r), req);
+    const req: AnalyzeRequest = { name: path.basename(args.input), backend: args.backend, crops: args.crops, noSmoothing: args.noSmoothing, model: args.model, flow: args.flow };
+    const outcome: AnalyzeOutcome = await session.page.evaluate((r) => window.__analyze(r), req);
     if (session.errors.length) throw new Error(`WebGPU/page errors during analysis:\n${session.errors.join('\n')}`);
     if (session.foreignRequests.length) throw new Error(`requests left the origin: ${session.foreignRequests.join(', ')}`);
-    return summary;
+    const sp = outcome.spotting;
+    if (sp) {
+      const classes = outcome.summary.classes;
+      writeFileSync(file('events.json'), eventsToJson(sp.events, classes) + '\n');
+      writeFileSync(file('events.csv'), eventsToCsv(sp.events, classes));
+      writeFileSync(file('trace.csv'), traceToCsv(sp.rows));
+    }
+    const events = sp ? sp.events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.kind]: (acc[e.kind] ?? 0) + 1 }), {}) : null;
+    return {
+      ...outcome.summary, latencyMs: latencySummary(timings, wallMs), events,
+      spotSource: sp ? sp.source : null,
+    };
   } finally {
     await new Promise<void>((res) => jsonl.end(res));
     if (crops) await new Promise<void>((res) => crops.end(res));
+    if (flows) await new Promise<void>((res) => flows.end(res));
     await session.close();
   }
 }
@@ -108,11 +161,17 @@ async function main(): Promise<void> {
   try {
     const t0 = Date.now();
     const s = await analyze(args);
-    writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify({ input: path.basename(args.input), ...s }, null, 2) + '\n');
+    const wallS = (Date.now() - t0) / 1000;
+    writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify({ input: path.basename(args.input), format: 'me-analyzer-frames', version: FRAMES_FORMAT_VERSION, wallS, ...s }, null, 2) + '\n');
+    const lat = s.latencyMs.total;
+    const extra = [args.crops && 'crops.u8', args.flow && 'flow.f16', s.events && 'events.json, events.csv, trace.csv'].filter(Boolean).join(', ');
     console.log(
       `${s.frames} frames (${s.width}x${s.height}), face in ${s.facesFound} (${((100 * s.facesFound) / Math.max(1, s.frames)).toFixed(1)}%), ` +
         `decoded via ${s.decodePath}, skipped ${s.droppedFrames}, backend ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}, ` +
-        `${((Date.now() - t0) / 1000).toFixed(1)} s -> ${path.join(args.out, 'frames.jsonl')}${args.crops ? ' + crops.u8' : ''}`,
+        `${s.weights ? `model ${s.weights.id} on ${s.modelFrames} frames, ` : ''}` +
+        `${s.events ? `events ${Object.entries(s.events).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}, ` : ''}` +
+        `${lat ? `per frame p50 ${lat.p50} ms p95 ${lat.p95} ms, ` : ''}` +
+        `${wallS.toFixed(1)} s -> ${path.join(args.out, 'frames.jsonl')}${extra ? ` + ${extra}` : ''}`,
     );
   } catch (err) {
     const msg = err instanceof Error ? err.message.replace(/^page\.evaluate: /, '') : String(err);
