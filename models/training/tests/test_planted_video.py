@@ -183,6 +183,11 @@ def test_video_is_deterministic_and_frames_render_alone(face, tmp_path):
     b = write_video(plate, build_scene(plate, specs, 0.48, 25, seed=9), tmp_path / "b.webm", command="x")
     assert (tmp_path / "a.webm").read_bytes() == (tmp_path / "b.webm").read_bytes()
     assert a == b and json.loads((tmp_path / "a.truth.json").read_text()) == a
+    # the Y4M twin (Chromium's fake camera): same frame count, I420 at the plate's size
+    write_video(plate, scene, tmp_path / "y.webm", y4m=True, command="x")
+    y4m = (tmp_path / "y.y4m").read_bytes()
+    assert y4m.startswith(b"YUV4MPEG2 W160 H144 F25:1")
+    assert y4m.count(b"FRAME\n") == 12 and len(y4m) > 12 * 160 * 144 * 3 // 2
     c = build_scene(plate, specs, 0.48, 25, seed=10)
     assert not np.array_equal(FrameRenderer(c, plate.image).render([7]), r.render([7]))
 
