@@ -131,7 +131,8 @@ test.describe('npm run analyze', () => {
       const clip = path.join(dir, `cap12-12frames.${ext}`);
       execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '3', '-i', fixturePath('cap12_edit.webm'), '-frames:v', '12', '-an', ...codecArgs, clip]);
       const out = path.join(dir, 'out');
-      const run = await runAnalyze([clip, '--out', out, '--backend', 'cpu'], 400_000);
+      // --no-model: this test is about decoding; MOL and spotting are covered by analyze-model.spec.ts
+      const run = await runAnalyze([clip, '--out', out, '--backend', 'cpu', '--no-model'], 400_000);
       expect(run.code, run.stderr).toBe(0);
       const recs = readFileSync(path.join(out, 'frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FrameRecord);
       expect(recs.map((r) => r.index)).toEqual([...Array(12).keys()]);
