@@ -14,6 +14,9 @@ export function webmMimeType(): string | null {
   return MIME_TYPES.find((t) => MediaRecorder.isTypeSupported(t)) ?? null;
 }
 
+const START_POLL_MS = 20;
+const START_TIMEOUT_MS = 5000;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -34,7 +37,22 @@ export async function recordCanvasWebm(canvas: HTMLCanvasElement, frameCount: nu
   recorder.ondataavailable = (e) => { if (e.data.size > 0) chunks.push(e.data); };
   recorder.onerror = (e) => { failure = new WebmExportError(`recording failed: ${(e as ErrorEvent).message ?? 'MediaRecorder error'}`); };
   const stopped = new Promise<void>((resolve) => { recorder.onstop = () => resolve(); });
+  const started = new Promise<void>((resolve) => { recorder.onstart = () => resolve(); });
   recorder.start();
+  // Chromium starts the recorder on the first captured frame, and frames requested before it has started are
+  // lost: offer the first frame until it has (a few ms), then record every frame.
+  let isStarted = false;
+  void started.then(() => { isStarted = true; });
+  for (let waited = 0; !isStarted; waited += START_POLL_MS) {
+    if (waited > START_TIMEOUT_MS) {
+      recorder.stop();
+      track.stop();
+      throw new WebmExportError(`the recorder did not start within ${START_TIMEOUT_MS} ms`);
+    }
+    draw(0);
+    track.requestFrame();
+    await sleep(START_POLL_MS);
+  }
   try {
     for (let i = 0; i < frameCount && !failure; i++) {
       draw(i);

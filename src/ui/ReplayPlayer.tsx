@@ -78,7 +78,7 @@ function ReplayView({ event, clip }: { event: SpottedEvent; clip: ReplayClip }) 
     if (!ctx) return;
     drawReplayFrame(ctx, scratch, frames[i], magnified[i], disp[i], {
       alpha, showFlow, showLandmarks,
-      leftCaption: `recorded, 1/${speed} speed`,
+      leftCaption: `frame ${frames[i].index}, 1/${speed} speed`,
       rightCaption: noFlow ? 'magnified: no flow recorded' : `magnified ×${alpha}`,
     });
   };
