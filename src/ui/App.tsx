@@ -6,6 +6,10 @@ import { VideoStage } from './VideoStage';
 import { CropPreview } from './CropPreview';
 import { StatusBar } from './StatusBar';
 import { Notices, ProblemPanel } from './ProblemPanel';
+import { ReplayPlayer } from './ReplayPlayer';
+import { ExportMenu } from './ExportMenu';
+import { OpenSession } from './OpenSession';
+import { connectSessionRecording } from '../replay/replay-session';
 import { EmotionPanel } from './EmotionPanel';
 import { ModelOverlay } from './ModelOverlay';
 import { ModelSettings } from './ModelSettings';
@@ -24,6 +28,7 @@ export function App({ actions }: { actions: SourceActions }) {
   const presenter = useAppStore((s) => s.presenterMode);
   const [aboutOpen, setAboutOpen] = useState(false);
   useEffect(() => connectSpotEvents(), []);
+  useEffect(() => connectSessionRecording(), []);
   return (
     <div className={presenter ? 'app presenter' : 'app'}>
       <header>
@@ -43,6 +48,7 @@ export function App({ actions }: { actions: SourceActions }) {
           <Notices />
           <CaptureGuard />
           <Timeline />
+          <ReplayPlayer />
         </div>
         <aside>
           <EmotionPanel />
@@ -50,6 +56,8 @@ export function App({ actions }: { actions: SourceActions }) {
           <RegionMeters />
           <SettingsPanel actions={actions} />
           <ModelSettings />
+          <OpenSession />
+          <ExportMenu />
         </aside>
       </main>
       <StatusBar />
