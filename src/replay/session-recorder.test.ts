@@ -29,6 +29,18 @@ describe('SessionRecorder', () => {
     expect(rec.bytes.kept).toBe(rec.clip('ev-12')!.frames.reduce((s, f) => s + frameBytes(f), 0));
   });
 
+  it('a clip closed before offset + pad takes the margin frames as they arrive, then stops', () => {
+    const rec = new SessionRecorder({ ringBytes: 1e9, keptBytes: 1e9, padFrames: 3, traceRows: 100 });
+    frames.slice(0, 24).forEach((f) => rec.pushFrame(f)); // newest frame 23: the event closed one frame after its offset
+    expect(rec.addEvent(event(12, 17, 22))).toBe(true);
+    const early = rec.clip('ev-12')!;
+    expect(early.frames.map((f) => f.index)).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
+    frames.slice(24).forEach((f) => rec.pushFrame(f));
+    expect(early.frames).toHaveLength(15); // a copy: what a player holds does not change under it
+    expect(rec.clip('ev-12')!.frames.map((f) => f.index)).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect(rec.bytes.kept).toBe(17 * withFlowBytes);
+  });
+
   it('lists but cannot keep an event whose onset has left the ring', () => {
     const rec = new SessionRecorder({ ringBytes: 5 * withFlowBytes, keptBytes: 1e9, padFrames: 2, traceRows: 100 });
     frames.forEach((f) => rec.pushFrame(f));

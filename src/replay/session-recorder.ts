@@ -1,7 +1,8 @@
 /**
  * Records a live session for replay and export: per frame the aligned crop, MOL's flow and both landmark sets
- * in a ring bounded by bytes; when an event closes, the frames from `padFrames` before its onset to `padFrames`
- * after its offset are copied out of the ring and kept (kept clips are bounded too: the oldest go first).
+ * in a ring bounded by bytes; when an event closes, the frames from `padFrames` before its onset are copied out
+ * of the ring and kept, and the clip takes the following frames up to `padFrames` after its offset as they
+ * arrive (kept clips are bounded too: the oldest go first).
  * Also keeps the per-frame spotting trace (bounded by rows) and the event list.
  */
 import type { FrameResult } from '../pipeline/types';
@@ -61,6 +62,8 @@ export class SessionRecorder {
   private ring: ReplayFrame[] = [];
   private ringUsed = 0;
   private kept = new Map<string, ReplayClip>();
+  /** Kept clips still taking frames after their offset: event id -> last frame index wanted. */
+  private growing = new Map<string, number>();
   private keptUsed = 0;
   private traceRows: SpotTraceRow[] = [];
   private eventList: EventRecord[] = [];
@@ -94,6 +97,16 @@ export class SessionRecorder {
     if (last && f.index <= last.index) throw new RecorderInputError(`frame ${f.index} after frame ${last.index}: frames must come in increasing order`);
     this.ring.push(f);
     this.ringUsed += frameBytes(f);
+    // events close a little after their offset: their clips take the margin frames as they arrive
+    for (const [id, until] of this.growing) {
+      const clip = this.kept.get(id);
+      if (clip && f.index <= until) {
+        clip.frames.push(f);
+        this.keptUsed += frameBytes(f);
+      }
+      if (!clip || f.index >= until) this.growing.delete(id);
+    }
+    this.evictKept();
     while (this.ringUsed > this.options.ringBytes && this.ring.length > 1) this.ringUsed -= frameBytes(this.ring.shift()!);
   }
 
@@ -108,8 +121,9 @@ export class SessionRecorder {
   }
 
   /**
-   * Adds a closed event and keeps its frames (onset - pad .. offset + pad) from the ring. Returns false when
-   * the ring no longer holds its onset (the event is listed but cannot be replayed).
+   * Adds a closed event and keeps its frames (onset - pad .. offset + pad; those after the newest frame are
+   * appended as they come). Returns false when the ring no longer holds its onset or offset, or the clip alone
+   * exceeds the kept-bytes cap (the event is listed but cannot be replayed).
    */
   addEvent(ev: EventRecord, classes: readonly string[] | null = null): boolean {
     if (this.eventList.some((e) => e.id === ev.id)) throw new RecorderInputError(`event ${ev.id} was added twice`);
@@ -122,16 +136,26 @@ export class SessionRecorder {
     if (size > this.options.keptBytes) return false;
     this.kept.set(ev.id, clip);
     this.keptUsed += size;
+    const until = ev.offsetFrame + this.options.padFrames;
+    if (frames[frames.length - 1].index < until) this.growing.set(ev.id, until);
+    this.evictKept();
+    return this.kept.has(ev.id);
+  }
+
+  /** Drops the oldest kept clips until the kept bytes fit their cap. */
+  private evictKept(): void {
     for (const [id, c] of this.kept) {
       if (this.keptUsed <= this.options.keptBytes) break;
       this.kept.delete(id);
+      this.growing.delete(id);
       this.keptUsed -= clipBytes(c);
     }
-    return true;
   }
 
+  /** The kept clip of an event as it is now (a copy of the frame list: the clip may still grow). */
   clip(eventId: string): ReplayClip | null {
-    return this.kept.get(eventId) ?? null;
+    const c = this.kept.get(eventId);
+    return c ? { eventId, frames: [...c.frames] } : null;
   }
 
   /** The session so far (shares the recorded buffers; they are never mutated after recording). */
@@ -142,7 +166,7 @@ export class SessionRecorder {
       classes: this.classes,
       events: [...this.eventList],
       trace: [...this.traceRows],
-      clips: this.eventList.flatMap((e) => this.kept.get(e.id) ?? []),
+      clips: this.eventList.flatMap((e) => this.clip(e.id) ?? []),
     };
   }
 
@@ -150,6 +174,7 @@ export class SessionRecorder {
     this.ring = [];
     this.ringUsed = 0;
     this.kept.clear();
+    this.growing.clear();
     this.keptUsed = 0;
     this.traceRows = [];
     this.eventList = [];
