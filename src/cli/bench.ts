@@ -125,11 +125,12 @@ function printProfile(p: ProfileReport): void {
   for (const r of p.rows) { const e = byOp.get(r.op) ?? { n: 0, ms: 0, flops: 0 }; e.n++; e.ms += r.ms; e.flops += r.flops; byOp.set(r.op, e); }
   console.log(`by op: ${[...byOp].sort((a, b) => b[1].ms - a[1].ms).map(([op, e]) => `${op} x${e.n} ${e.ms.toFixed(0)} ms (${((e.ms / total) * 100).toFixed(0)}%, ${(e.flops / e.ms / 1e6).toFixed(2)} GFLOP/s)`).join('; ')}`);
   if (p.tune) {
-    const names = Object.keys(p.tune[0]?.ms ?? {});
+    const names = [...new Set(p.tune.flatMap((t) => Object.keys(t.ms)))];
     console.log(`\nconv2d register blocks (pixels x channels), median ms of interleaved rounds; best marked <, default marked =`);
     console.log(table([['#', 'shape', 'MFLOP', ...names], ...p.tune.map((t) => {
-      const best = names.reduce((a, b) => (t.ms[b] < t.ms[a] ? b : a));
-      return [String(t.order), t.label, (t.flops / 1e6).toFixed(1), ...names.map((n) => `${t.ms[n].toFixed(1)}${n === best ? '<' : ''}${n === t.defaultBlock ? '=' : ''}`)];
+      const mine = Object.keys(t.ms);
+      const best = mine.reduce((a, b) => (t.ms[b] < t.ms[a] ? b : a));
+      return [String(t.order), t.label, (t.flops / 1e6).toFixed(1), ...names.map((n) => (t.ms[n] === undefined ? '-' : `${t.ms[n].toFixed(1)}${n === best ? '<' : ''}${n === t.defaultBlock ? '=' : ''}`))];
     })]));
   }
   console.log(`sum ${total.toFixed(0)} ms for ${(totalFlops / 1e6).toFixed(1)} MFLOP (${p.rows.length} read-backs included, about ${(p.rows.length * p.readbackFloorMs).toFixed(0)} ms of floor)`);

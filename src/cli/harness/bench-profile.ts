@@ -35,7 +35,7 @@ export interface ProfileReport {
 interface Recorded {
   op: string; label: string; flops: number; kept: tf.Tensor[]; replay: () => tf.Tensor;
   /** conv2d only: the call's tensors and options, for replays with other register blocks. */
-  conv?: { x: tf.Tensor4D; w: tf.Tensor4D; o: Conv2dOptions };
+  conv?: { x: tf.Tensor4D; w: tf.Tensor4D; o: Conv2dOptions; outW: number };
 }
 
 /** One conv2d call of the step timed with every register block (interleaved rounds, so load drifts hit all alike). */
@@ -56,7 +56,7 @@ function recordingOps(base: MolOps, log: Recorded[]): MolOps {
       const y = base.conv2d(x, w, o); const k = keep(x);
       const pad = typeof o.pad === 'number' ? o.pad : `[${o.pad.join(',')}]`;
       rec('conv2d', y, `${shape(k)} k${w.shape[0]}x${w.shape[1]} s${o.stride} p${pad} ${o.activation}`, flops.conv2d(y, w), [k], () => base.conv2d(k, w, o));
-      log[log.length - 1].conv = { x: k, w, o };
+      log[log.length - 1].conv = { x: k, w, o, outW: y.shape[2] };
       return y;
     },
     deconv(x, w, o) {
@@ -101,7 +101,14 @@ function frame(i: number): tf.Tensor3D {
 const TUNE_BLOCKS: readonly Conv2dBlock[] = [1, 2, 4, 8].flatMap((pixels) => [1, 2].map((vec4s) => ({ pixels, vec4s })));
 const blockName = (b: Conv2dBlock) => `${b.pixels}x${4 * b.vec4s}`;
 
-function convWithBlock(c: NonNullable<Recorded['conv']>, block: Conv2dBlock): tf.Tensor {
+/** conv2d with `block`; with `padC`, x and w get zero input channels up to a multiple of 4 first (timed too). */
+function convWithBlock(c: NonNullable<Recorded['conv']>, block: Conv2dBlock, padC = false): tf.Tensor {
+  if (padC) {
+    const extra = (4 - (c.x.shape[3] % 4)) % 4;
+    return tf.tidy(() => convWithBlock({
+      ...c, x: tf.pad(c.x, [[0, 0], [0, 0], [0, 0], [0, extra]]), w: tf.pad(c.w, [[0, 0], [0, 0], [0, extra], [0, 0]]),
+    }, block));
+  }
   const { x, w, o } = c;
   const pad = typeof o.pad === 'number' ? [o.pad, o.pad, o.pad, o.pad] : [...o.pad];
   const inputs: tf.NamedTensorMap = { x, w };
@@ -114,13 +121,16 @@ async function tuneConvs(log: Recorded[], reps: number): Promise<TuneRow[]> {
   const rows: TuneRow[] = [];
   for (const [order, r] of log.entries()) {
     if (!r.conv) continue;
-    const runs = new Map<string, number[]>(TUNE_BLOCKS.map((b) => [blockName(b), []]));
-    for (const b of TUNE_BLOCKS) await timeOnce(() => convWithBlock(r.conv!, b)); // warm-up: compile every variant
+    // Inputs whose channel count is not a multiple of 4 also try zero-padding them to one (vec4 loads of x).
+    const variants = [...TUNE_BLOCKS.map((b) => ({ name: blockName(b), b, pad: false })),
+      ...(r.conv.x.shape[3] % 4 !== 0 ? TUNE_BLOCKS.filter((b) => b.pixels >= 4).map((b) => ({ name: `pad+${blockName(b)}`, b, pad: true })) : [])];
+    const runs = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+    for (const v of variants) await timeOnce(() => convWithBlock(r.conv!, v.b, v.pad)); // warm-up: compile every variant
     for (let i = 0; i < reps; i++) {
-      for (const b of TUNE_BLOCKS) runs.get(blockName(b))!.push(await timeOnce(() => convWithBlock(r.conv!, b)));
+      for (const v of variants) runs.get(v.name)!.push(await timeOnce(() => convWithBlock(r.conv!, v.b, v.pad)));
     }
     rows.push({
-      order, label: r.label, flops: r.flops, defaultBlock: blockName(defaultConv2dBlock(r.conv.w.shape[3])),
+      order, label: r.label, flops: r.flops, defaultBlock: blockName(defaultConv2dBlock(r.conv.w.shape[3], r.conv.outW)),
       ms: Object.fromEntries([...runs].map(([k, v]) => [k, median(v)])),
     });
   }

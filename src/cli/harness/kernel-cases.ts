@@ -265,7 +265,7 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   conv2dCase('1x1 map 7->3', { x: [1, 1, 1, 7], w: [1, 1, 7, 3], stride: 1, pad: 0, bias: true, activation: 'relu' }),
   conv2dCase('conv6 k3 s2 p1 on 3x3, 16->20', { x: [1, 3, 3, 16], w: [3, 3, 16, 20], stride: 2, pad: 1, bn: true, activation: 'leakyRelu' }),
   // Every register block shape on vec4 and scalar paths, with partial pixel and channel blocks.
-  ...([[1, 1], [2, 2], [8, 1], [8, 2]] as const).flatMap(([pixels, vec4s]) => [
+  ...([[1, 1], [1, 2], [2, 1], [2, 2], [4, 1], [4, 2], [8, 1], [8, 2]] as const).flatMap(([pixels, vec4s]) => [
     conv2dCase(`block ${pixels}px x ${4 * vec4s}ch, k3 s1 p1 12->20 BN leaky`, { x: [1, 5, 11, 12], w: [3, 3, 12, 20], stride: 1, pad: 1, bn: true, activation: 'leakyRelu', block: { pixels, vec4s } }),
     conv2dCase(`block ${pixels}px x ${4 * vec4s}ch, k3 s2 7->6 +bias`, { x: [2, 9, 10, 7], w: [3, 3, 7, 6], stride: 2, pad: [1, 0, 0, 1], bias: true, activation: 'relu', block: { pixels, vec4s } }),
   ]),

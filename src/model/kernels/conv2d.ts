@@ -63,11 +63,13 @@ const UNIFORMS = [
 export interface Conv2dBlock { pixels: number; vec4s: number }
 
 /**
- * Default block: 4 pixels x 8 channels when out % 8 == 0 (each input value read feeds 8 channels), else 4 x 4.
+ * Default block, from `npm run bench -- --tune` on SwiftShader (every conv2d of the rt and paper steps timed with
+ * every block in interleaved rounds): 8 pixels when the output row has at least 8 (each weight load feeds 8 pixels;
+ * on narrower maps half the block would idle), else 4; 8 channels when out % 8 == 0 (each input load feeds 8), else 4.
  * The e2e parity cases run every block shape.
  */
-export function defaultConv2dBlock(outC: number): Conv2dBlock {
-  return { pixels: CONV2D_PIXELS, vec4s: outC % 8 === 0 ? 2 : 1 };
+export function defaultConv2dBlock(outC: number, outW: number = CONV2D_PIXELS): Conv2dBlock {
+  return { pixels: outW >= 8 ? 8 : CONV2D_PIXELS, vec4s: outC % 8 === 0 ? 2 : 1 };
 }
 
 export class Conv2dProgram implements WebGPUProgram {
@@ -189,7 +191,7 @@ export function molConv2d(args: { inputs: Record<string, TensorInfo>; backend: W
   const { x, w, bias, bnScale, bnShift } = args.inputs;
   const attrs = args.attrs;
   const g = validateInputs(x, w, { bias, bnScale, bnShift }, attrs);
-  const block = attrs.block ?? defaultConv2dBlock(g.outC);
+  const block = attrs.block ?? defaultConv2dBlock(g.outC, g.outW);
   if (![1, 2, 4, 8].includes(block.pixels) || ![1, 2].includes(block.vec4s)) throw new MolKernelInputError(MolConv2d, `unsupported block ${JSON.stringify(block)}`);
   const program = new Conv2dProgram(g, attrs, bias !== undefined, bnScale !== undefined, block);
   const inputs = [x, w, ...(bias ? [bias] : []), ...(bnScale && bnShift ? [bnScale, bnShift] : [])];
