@@ -1,0 +1,86 @@
+/**
+ * `npx tsx src/cli/analyze/live-drop.ts [--seconds 90] [--backend cpu|webgl|webgpu] [--y4m <file>] [--json out.json]`
+ *
+ * Live mode on this machine: the app (dev server, the full pipeline: tracking, MOL with the shipped weights,
+ * spotting) fed by Chromium's fake camera playing a Y4M file in a loop, observed through `window.__meAnalyzer`
+ * for --seconds after the first analysed frame. A live source drops the frames that arrive while the pipeline is
+ * busy (src/ingest/video-element-pump.ts), so
+ *   dropped-frame rate = 1 - (frames analysed per second) / (frames the camera delivered per second, `fpsIn`),
+ * and the processing latency per frame is the sum of its stage timings (p50/p95 over the analysed frames).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openBrowserSession, REPO_ROOT } from '../browser-session';
+import { fakeCameraFlags } from '../chromium';
+import { latencySummary } from './latency';
+
+interface Args { seconds: number; backend: string; y4m: string; json: string | null }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { seconds: 90, backend: 'cpu', y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`${k} needs a value`);
+    if (k === '--seconds') a.seconds = Number(v);
+    else if (k === '--backend') a.backend = v;
+    else if (k === '--y4m') a.y4m = path.resolve(v);
+    else if (k === '--json') a.json = v;
+    else throw new Error(`unknown option ${k}`);
+  }
+  if (!(a.seconds > 0)) throw new Error('--seconds must be positive');
+  return a;
+}
+
+interface Probe { processed: number; fpsIn: number; index: number | null; timings: Record<string, number> | null }
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const session = await openBrowserSession(`/index.html?source=camera&backend=${args.backend}`, { extraArgs: fakeCameraFlags(args.y4m) });
+  try {
+    const probe = (): Promise<Probe> => session.page.evaluate(() => {
+      const d = window.__meAnalyzer;
+      const r = d?.lastResult() ?? null;
+      return { processed: d?.framesProcessed() ?? 0, fpsIn: d?.state().fpsIn ?? 0, index: r?.index ?? null, timings: r?.timings ?? null };
+    });
+    const timings = new Map<number, Record<string, number>>();
+    const deadline = Date.now() + 600_000;
+    let first: { t: number; processed: number } | null = null;
+    let last: Probe = await probe();
+    let fpsSum = 0;
+    let fpsN = 0;
+    for (;;) {
+      last = await probe();
+      if (last.index !== null && last.timings) timings.set(last.index, last.timings);
+      if (!first && last.processed >= 1) first = { t: Date.now(), processed: last.processed };
+      if (first && last.fpsIn > 0) { fpsSum += last.fpsIn; fpsN++; }
+      if (first && Date.now() - first.t >= args.seconds * 1000) break;
+      if (!first && Date.now() > deadline) throw new Error('no frame was analysed within 10 minutes');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!first) throw new Error('no frame analysed');
+    if (session.errors.length) throw new Error(`WebGPU/page errors:\n${session.errors.join('\n')}`);
+    const elapsedS = (Date.now() - first.t) / 1000;
+    const processedPerS = (last.processed - first.processed) / elapsedS;
+    const fpsIn = fpsSum / Math.max(1, fpsN);
+    // the first analysed frame pays for warm-up (shader/graph compilation): leave it out of the latency
+    const lat = latencySummary([...timings.entries()].filter(([i]) => i > 0).map(([, t]) => t), []);
+    const report = {
+      backend: args.backend, y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
+      droppedFrameRate: fpsIn > 0 ? 1 - processedPerS / fpsIn : null, latencyMs: { stages: lat.stages, total: lat.total },
+    };
+    console.log(
+      `live (${args.backend}, fake camera ${report.y4m}): camera ${fpsIn.toFixed(1)} fps, analysed ${processedPerS.toFixed(3)} fps over ${elapsedS.toFixed(0)} s, ` +
+        `dropped ${report.droppedFrameRate === null ? 'n/a' : (100 * report.droppedFrameRate).toFixed(1) + ' %'} of frames; ` +
+        `latency per frame p50 ${lat.total?.p50 ?? 'n/a'} ms, p95 ${lat.total?.p95 ?? 'n/a'} ms (${lat.total?.frames ?? 0} frames)`,
+    );
+    if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
+  } finally {
+    await session.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`live-drop failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
