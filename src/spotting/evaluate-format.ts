@@ -8,6 +8,7 @@ export function formatEvaluation(ev: SpottingEvaluation): string {
   const lines = [
     `video: ${ev.frames} frames at ${ev.fps} fps (${ev.durationS.toFixed(1)} s); match: IoU >= ${ev.criteria.minIou}, |onset diff| <= ${ev.criteria.maxOnsetDiff} frames`,
     `ME spotting: truth ${m.truth}, spotted ${m.spotted}, TP ${m.tp}, FP ${m.fp}, FN ${m.fn}, precision ${f(m.precision)}, recall ${f(m.recall)}, F1 ${f(m.f1)}`,
+    `  (true MEs matched by a spotted interval of any kind: ${ev.microFoundAsAnyKind} of ${m.truth})`,
   ];
   const c = ev.classification;
   if (c) {

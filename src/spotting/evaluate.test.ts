@@ -86,6 +86,7 @@ describe('evaluateSpotting', () => {
     const ev = evaluateSpotting(doc, truth);
     expect(ev.micro).toEqual({ truth: 3, spotted: 4, tp: 2, fp: 2, fn: 1, precision: 0.5, recall: 2 / 3, f1: 4 / 7 });
     expect(ev.pairs.map((p) => [p.spottedId, p.truthIndex, p.label])).toEqual([['ev-101', 0, 'surprise'], ['ev-299', 2, 'uncertain']]);
+    expect(ev.microFoundAsAnyKind).toBe(2);
     const c = ev.classification!;
     expect([c.evaluated, c.correct, c.uncertain, c.unclassified]).toEqual([2, 1, 1, 0]);
     // per class over the classes among the TPs: surprise F1 1, negative F1 0 (its only ME abstained)
@@ -112,6 +113,14 @@ describe('evaluateSpotting', () => {
     expect(c.perClass.map((p) => p.f1)).toEqual([0, 0, 2 / 3]);
     expect(c.uf1).toBeCloseTo(2 / 9, 12);
     expect(c.uar).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('counts MEs found but labelled as another kind (diagnostic)', () => {
+    const ev = evaluateSpotting({ ...doc, events: [spotted('head', 100, 110), spotted('macro', 200, 209), spotted('micro', 300, 308, 'negative')] }, truth);
+    expect(ev.micro.tp).toBe(1);
+    expect(ev.microFoundAsAnyKind).toBe(3);
+    expect(ev.missed.map((m) => m.spottedAs)).toEqual(['head', 'macro']);
+    expect(formatEvaluation(ev)).toContain('(true MEs matched by a spotted interval of any kind: 3 of 3)');
   });
 
   it('without a model (classes null) spotting is scored and classification is not', () => {

@@ -75,6 +75,9 @@ export interface SpottingEvaluation {
   fps: number;
   durationS: number;
   micro: SpottingCounts;
+  /** Diagnostic: true MEs matched (same criterion, one to one) by a spotted interval of any kind; more than
+   *  micro.tp means the spotter found the motion but labelled it macro, blink or head. */
+  microFoundAsAnyKind: number;
   /** null when the events were not classified (no model: `classes` is null). */
   classification: ClassificationScores | null;
   blinksCalledMicro: number;
@@ -165,6 +168,7 @@ export function evaluateSpotting(doc: EventsDocument, truth: TruthDocument, crit
     });
   });
 
+  const anyKind = matchIntervals(doc.events, trueMicro.map(({ e }) => e), criteria).length;
   const matchedLabels = pairs.map((p) => ({ trueClass: trueMicro[p.truth].e.class3 as string, label: spottedMicro[p.spotted].label }));
   const durationS = truth.frames / truth.fps;
   return {
@@ -173,6 +177,7 @@ export function evaluateSpotting(doc: EventsDocument, truth: TruthDocument, crit
     fps: truth.fps,
     durationS,
     micro,
+    microFoundAsAnyKind: anyKind,
     classification: doc.classes ? classificationScores(doc.classes, matchedLabels) : null,
     blinks: nonMicro.filter((n) => n.kind === 'blink').length,
     blinksCalledMicro: nonMicro.filter((n) => n.kind === 'blink' && n.calledMicro).length,
