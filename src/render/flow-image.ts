@@ -66,7 +66,7 @@ export interface FlowPatch {
   y0: number;
   width: number;
   height: number;
-  rgba: Uint8ClampedArray;
+  rgba: Uint8ClampedArray<ArrayBuffer>;
 }
 
 /**
@@ -106,7 +106,7 @@ export function flowToVideoPatch(flow: Float32Array, alignment: Affine2x3, frame
 }
 
 /** The legend: a size x size colour wheel (hue = direction on screen, value = distance from the centre). */
-export function colourWheelRgba(size: number): Uint8ClampedArray {
+export function colourWheelRgba(size: number): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(size * size * 4);
   const r0 = size / 2;
   for (let y = 0; y < size; y++) {
