@@ -16,7 +16,7 @@ import { parseSessionJson, sessionToJson } from '../src/replay/session-file';
 import { CROP_SIZE } from '../src/replay/types';
 import { parseCsv } from '../src/spotting/csv';
 import { eventsCsvHeader, parseEventsJson, parseTraceCsv } from '../src/spotting/event-export';
-import { watchPage } from './app-harness';
+import { waitForFrames, watchPage } from './app-harness';
 
 // A fake camera without the auto-accepting permission UI: the camera is denied and nothing is analysed.
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...WEBGPU_FLAGS, '--use-fake-device-for-media-stream'] } });
@@ -28,8 +28,14 @@ const reopened = parseSessionJson(sessionText);
 const ev = session.events[0];
 const FRAME_MS = 1000 / 30;
 
-async function download(page: Page, testId: string, timeout = 30_000): Promise<{ name: string; bytes: Buffer }> {
-  const [d] = await Promise.all([page.waitForEvent('download', { timeout }), page.getByTestId(testId).click()]) as [Download, unknown];
+/**
+ * Clicks an export button and reads the downloaded file. `dispatch`: send the click event straight to the
+ * button (while the demo is analysed the side panel's layout changes every frame, so a pointer click can wait
+ * long for the button to hold still, and the page answers seconds late).
+ */
+async function download(page: Page, testId: string, timeout = 30_000, dispatch = false): Promise<{ name: string; bytes: Buffer }> {
+  const button = page.getByTestId(testId);
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout }), dispatch ? button.dispatchEvent('click') : button.click()]) as [Download, unknown];
   const path = await d.path();
   return { name: d.suggestedFilename(), bytes: await readFile(path) };
 }
@@ -119,7 +125,7 @@ test('reopens a session, replays its event slowed beside the magnified view, exp
   expect(row).toMatchObject({ id: ev.id, kind: 'micro', onset_frame: '12', apex_frame: '17', offset_frame: '22', label: 'positive', p_positive: '0.7' });
   expect(Number(row.duration_ms)).toBeCloseTo(ev.durationMs, 6);
 
-  const trace = parseTraceCsv((await download(page, 'export-trace-csv')).bytes.toString('utf8'));
+  const trace = parseTraceCsv((await download(page, 'export-trace-csv', 90_000, true)).bytes.toString('utf8'));
   expect(trace).toEqual(session.trace);
 
   const again = parseSessionJson((await download(page, 'export-session')).bytes.toString('utf8'));
@@ -142,6 +148,25 @@ test('reopens a session, replays its event slowed beside the magnified view, exp
   await expect(page.getByTestId('reviewing')).toHaveCount(0);
   await expect(replay).toHaveCount(0);
 
+  expect(watch.errors).toEqual([]);
+  expect(watch.foreignRequests).toEqual([]);
+});
+
+test('the live session records while the demo runs: its trace and session file export and parse', async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  const watch = watchPage(page, new URL(baseURL!).origin);
+  await page.goto('/?source=demo&backend=cpu&weights=none');
+  await waitForFrames(page, 4, { face: true });
+  const trace = parseTraceCsv((await download(page, 'export-trace-csv', 90_000, true)).bytes.toString('utf8'));
+  const processed = await page.evaluate(() => window.__meAnalyzer!.framesProcessed());
+  // one row per analysed frame so far (the demo keeps running between the two reads)
+  expect(trace.length).toBeGreaterThanOrEqual(4);
+  expect(trace.length).toBeLessThanOrEqual(processed);
+  trace.forEach((r, i) => { if (i > 0) expect(r.index).toBeGreaterThan(trace[i - 1].index); });
+  expect(trace.some((r) => r.faceFound)).toBe(true);
+  const live = parseSessionJson((await download(page, 'export-session', 90_000, true)).bytes.toString('utf8'));
+  expect(live.trace.length).toBeGreaterThanOrEqual(trace.length);
+  expect(live.model).toBeNull(); // ?weights=none: tracking and landmark spotting only
   expect(watch.errors).toEqual([]);
   expect(watch.foreignRequests).toEqual([]);
 });
