@@ -29,3 +29,20 @@ def test_markdown_table_lists_every_band_and_the_total():
     report = {"bands": [row], "overall": {k: v for k, v in row.items() if k != "band_px"}}
     table = markdown_table(report)
     assert "| 0.3-0.8 | 4 | 0.500 |" in table and "| all | 4 |" in table and "3.00%" in table
+
+
+def test_figures_go_into_model_json_metrics_only(tmp_path):
+    from moltrain.synth.heldout import write_into_model_json
+    doc = {"format": "mol-web-weights", "payloadSha256": "ab", "metrics": {"inner_val": 1}}
+    path = tmp_path / "model.json"
+    import json
+    path.write_text(json.dumps(doc))
+    row = {"band_px": [0.3, 0.8], "clips": 4, "acc": 0.5, "uf1": 0.4, "uar": 0.5, "flow_epe_px": 0.2,
+           "landmark_nme": 0.03, "landmark_failure_rate": 0.01, "confusion": [[1]]}
+    report = {"split": "test", "identities": ["a"], "checkpoint_step": 7, "classes": ["x", "y", "z"],
+              "bands": [row], "overall": {k: v for k, v in row.items() if k != "band_px"}}
+    write_into_model_json(path, report)
+    out = json.loads(path.read_text())
+    assert out["payloadSha256"] == "ab" and out["metrics"]["inner_val"] == 1
+    h = out["metrics"]["heldout"]
+    assert h["uar"] == 0.5 and h["chanceUar"] == 1 / 3 and h["checkpointStep"] == 7 and h["bands"][0]["bandPx"] == [0.3, 0.8]

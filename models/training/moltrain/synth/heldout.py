@@ -118,6 +118,26 @@ def markdown_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def model_json_metrics(report: dict) -> dict:
+    """The card's headline figures as model.json's `metrics.heldout` (the app's weights notice reads them)."""
+    o = report["overall"]
+    return {"split": report["split"], "identities": report["identities"], "clips": o["clips"],
+            "checkpointStep": report["checkpoint_step"], "chanceUar": 1.0 / len(report["classes"]),
+            "acc": round(o["acc"], 4), "uf1": round(o["uf1"], 4), "uar": round(o["uar"], 4),
+            "flowEpePx": round(o["flow_epe_px"], 4), "landmarkNme": round(o["landmark_nme"], 4),
+            "landmarkFailureRate": round(o["landmark_failure_rate"], 4),
+            "bands": [{"bandPx": r["band_px"], "uf1": round(r["uf1"], 4), "uar": round(r["uar"], 4)}
+                      for r in report["bands"]]}
+
+
+def write_into_model_json(path: Path, report: dict) -> None:
+    """Adds the figures to an exported model.json. Only `metrics` changes: the payload checksum covers the
+    weight shards, which stay as they are."""
+    doc = json.loads(path.read_text())
+    doc.setdefault("metrics", {})["heldout"] = model_json_metrics(report)
+    path.write_text(json.dumps(doc, indent=1) + "\n")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="moltrain.synth.heldout", description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkpoint", type=Path, required=True)
@@ -126,6 +146,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, help="write the report as JSON here")
+    ap.add_argument("--model-json", type=Path, help="also record the headline figures in this exported model.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     report = evaluate_checkpoint(args.checkpoint, args.split, args.per_band, args.seed)
@@ -134,6 +155,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n")
+    if args.model_json:
+        write_into_model_json(args.model_json, report)
     return 0
 
 
