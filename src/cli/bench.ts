@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --out bench.json --reps 5 --cap-s 60 --configs rt,paper --only ours,stockWebgpu,cpu
- *   --skip-kernels --skip-step]`, or `npm run bench -- --soak 1000 [--configs rt] [--out soak.json]` for the
+ *   --skip-kernels --skip-step --match NAME]`, or `npm run bench -- --soak 1000 [--configs rt] [--out soak.json]` for the
  *   tensor-leak soak of streaming inference (MolLive on our kernels; exits 1 unless tf.memory() stays flat), or
  *   `npm run bench -- --profile [--configs rt]`: every MolOps call of one streaming step timed alone on our kernels.
  * Runs src/cli/harness/bench.html in headless Chromium (WebGPU on whatever adapter it finds; SwiftShader here) and
@@ -31,7 +31,7 @@ function options(): { opts: BenchOptions; soak?: SoakOptions; profile: boolean; 
       configs: { type: 'string' }, only: { type: 'string' },
       'skip-kernels': { type: 'boolean', default: false }, 'skip-step': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false }, soak: { type: 'string' }, 'soak-every': { type: 'string', default: '50' },
-      profile: { type: 'boolean', default: false }, tune: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false }, match: { type: 'string' }, tune: { type: 'boolean', default: false },
     },
   });
   const reps = Number(values.reps), capS = Number(values['cap-s']);
@@ -53,7 +53,7 @@ function options(): { opts: BenchOptions; soak?: SoakOptions; profile: boolean; 
   if (soak && values.profile) throw new BenchUsageError('--soak and --profile are separate runs');
   return {
     soak, profile: values.profile || values.tune, tune: values.tune,
-    opts: { reps, capMs: capS * 1000, configs: configs as ('rt' | 'paper')[], kernels: !values['skip-kernels'], step: !values['skip-step'], impls },
+    opts: { reps, capMs: capS * 1000, configs: configs as ('rt' | 'paper')[], kernels: !values['skip-kernels'], step: !values['skip-step'], impls, match: values.match },
     out: values.out, verbose: values.verbose,
   };
 }

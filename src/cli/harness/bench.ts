@@ -35,6 +35,8 @@ export interface BenchOptions {
   step: boolean;
   /** Which implementations to run (all by default). */
   impls?: ImplName[];
+  /** Only the kernel rows whose name contains this. */
+  match?: string;
 }
 
 export interface KernelRow { name: string; config: string; flops: number; times: Partial<Record<ImplName, Timing>> }
@@ -73,7 +75,7 @@ async function yardstick(reps: number) {
 }
 
 async function kernelRows(opts: BenchOptions, impls: readonly Impl[]): Promise<KernelRow[]> {
-  const cases = KERNEL_BENCH_CASES.filter((c) => c.config === 'both' || opts.configs.includes(c.config));
+  const cases = KERNEL_BENCH_CASES.filter((c) => (c.config === 'both' || opts.configs.includes(c.config)) && (!opts.match || c.name.includes(opts.match)));
   const rows: KernelRow[] = [];
   // Implementations are measured back to back per case, so load from other processes skews the ratios least.
   for (const c of cases) {
