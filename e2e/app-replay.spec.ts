@@ -64,7 +64,9 @@ test('reopens a session, replays its event slowed beside the magnified view, exp
   await page.getByTestId('session-file-input').setInputFiles({ name: 'planted.mesession.json', mimeType: 'application/json', buffer: Buffer.from(sessionText) });
   await expect(page.getByTestId('reviewing')).toContainText('planted.mesession.json: 1 event, 1 with recorded frames');
   await expect(page.getByTestId('session-error')).toHaveCount(0);
-  await page.getByTestId('review-event').click();
+  // the file's event is on the timeline too: clicking it there opens the replay
+  await expect(page.getByTestId('review-event')).toHaveCount(1);
+  await page.getByTestId('timeline').getByTestId('event-item').click();
 
   const replay = page.getByTestId('replay');
   await expect(replay).toHaveAttribute('data-state', 'ready');
@@ -139,8 +141,12 @@ test('reopens a session, replays its event slowed beside the magnified view, exp
   const video = demuxWebm(new Uint8Array(webm.bytes));
   expect(['V_VP8', 'V_VP9']).toContain(video.track.codecId);
   expect([video.track.width, video.track.height]).toEqual([REPLAY_CANVAS_WIDTH, REPLAY_CANVAS_HEIGHT]);
-  console.log(`replay WebM: ${video.track.codecId} ${video.frames.length} frames, ${webm.bytes.length} bytes`);
   expect(video.frames.length).toBeGreaterThanOrEqual(frames.length - 2);
+  // and it lasts the slowed clip: every frame was held ~8 x 33 ms (frame 0 may be offered a few times while the
+  // recorder starts, so the count alone could hide lost frames)
+  const lastMs = video.frames[video.frames.length - 1].timestampUs / 1000 - video.frames[0].timestampUs / 1000;
+  console.log(`replay WebM: ${video.track.codecId}, ${video.frames.length} frames over ${lastMs.toFixed(0)} ms, ${webm.bytes.length} bytes`);
+  expect(lastMs).toBeGreaterThan(0.9 * (frames.length - 1) * 8 * FRAME_MS);
   await expect(page.getByTestId('replay-export-status')).toContainText(`Saved a WebM (${frames.length} frames`);
 
   // back to live: the review ends
