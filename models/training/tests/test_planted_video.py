@@ -209,10 +209,11 @@ def warp(img: np.ndarray, flow: np.ndarray) -> np.ndarray:
 SCALES = (0.0, 0.5, 0.8, 1.0, 1.25, 1.5)
 
 
-def demo_motion_report() -> list[dict]:
-    truth = json.loads(DEMO.with_name("demo-planted.truth.json").read_text())
+def motion_report(webm: Path, truth_path: Path) -> list[dict]:
+    """Per planted event of a video: how well the truth's exact flow explains the decoded frames."""
+    truth = json.loads(truth_path.read_text())
     scene = scene_from_truth(truth)
-    frames = decode_gray(DEMO, scene.size)
+    frames = decode_gray(webm, scene.size)
     assert len(frames) == truth["frames"]
     r = FrameRenderer(scene)
     still = FrameRenderer(scene_from_truth(dict(truth, events=[])))
@@ -256,7 +257,7 @@ def test_demo_clip_planted_motion_survives_encoding():
     matches the decoded onset frame far better than unwarped where the event moves the face (the motion is
     in the encoded video, at the planted place and size), and to within the codec's noise where nothing
     planted moves."""
-    report = demo_motion_report()
+    report = motion_report(DEMO, DEMO.with_name("demo-planted.truth.json"))
     print(json.dumps(report, indent=1))
     assert sorted(e["class3"] for e in report if e["kind"] == "micro") == ["negative", "positive", "surprise"]
     assert [e["kind"] for e in report].count("blink") == 1 and [e["kind"] for e in report].count("macro") == 1
