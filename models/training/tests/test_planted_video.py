@@ -88,7 +88,7 @@ def test_rendered_frames_realign_to_the_crop_space_render(face):
     mask = np.hypot(*f.grid) > 0.2
     corr = np.corrcoef(ours[mask], theirs[mask])[0, 1]
     rel = np.sqrt(np.mean((ours - theirs)[mask] ** 2) / np.mean(theirs[mask] ** 2))
-    assert corr > 0.9 and rel < 0.45, (corr, rel)
+    assert corr > 0.97 and rel < 0.3, (corr, rel)    # measured: 0.991, 0.146
     # the wrong direction (a transposed mapping) would not match
     wrong = np.sqrt(np.mean((ours + theirs)[mask] ** 2) / np.mean(theirs[mask] ** 2))
     assert wrong > 1.5
