@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accumulateFlow, magnifyClip, magnifyFrame, MagnifyInputError, sampleBilinear } from './magnify';
+import { cornerShift, syntheticFrames, SYNTHETIC_SESSION } from './__fixtures__/synthetic-session';
 
 const W = 64;
 const H = 64;
@@ -102,6 +103,32 @@ describe('magnification', { timeout: 30_000 }, () => {
     // bilinear resampling of this texture errs by ~1.5 grey levels at most, plus rounding; a wrong sign or a
     // factor of alpha - 1 instead of alpha would be off by tens of levels
     expect(worst).toBeLessThanOrEqual(3);
+  });
+
+  it('local motion (a mouth corner moving inside a still face) is carried alpha times as far', () => {
+    // the synthetic session: corner blobs (sigma 3.5 px) move 1.5 px out and up by the apex, flow only within 12 px
+    const S = 128;
+    const o = SYNTHETIC_SESSION;
+    const frames = syntheticFrames().slice(o.onset, o.apex + 1);
+    const disp = accumulateFlow(frames.map((f) => f.flow), S, S);
+    const apex = frames[frames.length - 1];
+    const peak = (img: Uint8Array, cx: number, cy: number): [number, number] => {
+      // centroid of the bright blob core (above 180) in a 40 px window
+      let s = 0, sx = 0, sy = 0;
+      for (let y = Math.round(cy) - 20; y <= Math.round(cy) + 20; y++) for (let x = Math.round(cx) - 20; x <= Math.round(cx) + 20; x++) {
+        const v = Math.max(0, img[y * S + x] - 180); s += v; sx += v * x; sy += v * y;
+      }
+      return [sx / s, sy / s];
+    };
+    const shift = cornerShift(o.apex);
+    for (const alpha of [4, 10]) {
+      const m = magnifyFrame(apex.crop, disp[disp.length - 1], S, S, alpha);
+      for (const [[cx, cy], [dx, dy]] of [[[46, 88], [-0.8, -0.6]], [[82, 88], [0.8, -0.6]]] as const) {
+        const [ex, ey] = [cx + alpha * shift * dx, cy + alpha * shift * dy];
+        const [gx, gy] = peak(m, ex, ey);
+        expect(Math.hypot(gx - ex, gy - ey)).toBeLessThan(0.5);
+      }
+    }
   });
 
   it('names bad inputs', () => {
