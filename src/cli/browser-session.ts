@@ -61,7 +61,8 @@ export async function openBrowserSession(pagePath: string, opts: BrowserSessionO
       const url = req.url();
       if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url);
     });
-    await page.goto(origin + pagePath);
+    // A cold dev server pre-bundles tfjs & co. on the first page load: over 30 s on a loaded machine.
+    await page.goto(origin + pagePath, { timeout: 180_000 });
     const s = server;
     const b = browser;
     return {
