@@ -113,7 +113,7 @@ def plate_picture(src: PlateSource, work: Path) -> np.ndarray:
 
 
 def analyze_still(rgb: np.ndarray, work: Path, timeout_s: float = 900.0) -> dict:
-    """Runs the app's analyze (CPU backend) on STILL_FRAMES copies of the picture; returns the last record
+    """Runs the app's analyze (CPU backend, tracking only) on STILL_FRAMES copies of the picture; returns the last record
     with its crop (`crop`, uint8 [128, 128])."""
     from ..data.tracking import _end_group  # noqa: PLC0415 (process-group clean-up shared with the tracker)
     from ..data.y4m import write_y4m  # noqa: PLC0415
@@ -122,7 +122,7 @@ def analyze_still(rgb: np.ndarray, work: Path, timeout_s: float = 900.0) -> dict
     y4m = work / "plate.y4m"
     write_y4m([png] * STILL_FRAMES, y4m, 25)
     out = work / "analyze"
-    cmd = ["npm", "run", "--silent", "analyze", "--", str(y4m), "--out", str(out), "--crops", "--backend", "cpu"]
+    cmd = ["npm", "run", "--silent", "analyze", "--", str(y4m), "--out", str(out), "--crops", "--backend", "cpu", "--no-model"]
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
