@@ -30,3 +30,10 @@ export function eventSummary(e: SpottedEvent): string {
   const p = e.confidence ?? null;
   return p === null ? `${e.kind} · ${e.label}` : `${e.kind} · ${e.label} ${Math.round(100 * p)} %`;
 }
+
+/** How the timeline marks an event: micro fills the full height, macro is hatched, blink/head a low bar. */
+export type BandStyle = 'solid' | 'hatched' | 'bar';
+
+export function bandStyle(kind: SpottedEvent['kind']): BandStyle {
+  return kind === 'micro' ? 'solid' : kind === 'macro' ? 'hatched' : 'bar';
+}

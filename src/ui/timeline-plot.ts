@@ -7,7 +7,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { SpottedEvent } from '../pipeline/types';
-import { eventColor } from './event-style';
+import { bandStyle, eventColor } from './event-style';
 
 export interface TimelinePlotOptions {
   spanS: number;
@@ -110,11 +110,12 @@ export class TimelinePlot {
       if (x1 <= left || x0 >= left + width) continue;
       const color = eventColor(e);
       ctx.globalAlpha = 1;
-      if (e.kind === 'micro') {
+      const style = bandStyle(e.kind);
+      if (style === 'solid') {
         ctx.globalAlpha = 0.45;
         ctx.fillStyle = color;
         ctx.fillRect(x0, top, x1 - x0, height);
-      } else if (e.kind === 'macro') {
+      } else if (style === 'hatched') {
         ctx.globalAlpha = 0.6;
         ctx.strokeStyle = color;
         ctx.lineWidth = devicePixelRatio;
