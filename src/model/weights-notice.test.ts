@@ -19,6 +19,16 @@ describe('describeWeightsMeta', () => {
     expect(describeWeightsMeta(meta({ data: { generator: 'moltrain.synth' } }, { uf1: 0.5 })).notice).not.toContain('No held-out metrics');
   });
 
+  it('held-out figures: chance-level recognition is said plainly, better recognition is quoted', () => {
+    const synth = { data: { generator: 'moltrain.synth' } };
+    const chance = describeWeightsMeta(meta(synth, { heldout: { uar: 0.3333, chanceUar: 1 / 3, clips: 180 } })).notice;
+    expect(chance).toContain('On 180 held-out clips of unseen faces its recognition is at chance (UAR 0.33, chance 0.33)');
+    expect(chance).toContain('carry no information');
+    const good = describeWeightsMeta(meta(synth, { heldout: { uar: 0.71, chanceUar: 1 / 3 } })).notice;
+    expect(good).toContain('Held-out recognition on unseen faces: UAR 0.71 (chance 0.33).');
+    expect(good).not.toContain('no information');
+  });
+
   it('real datasets are named; golden exports and "untrained" sources are untrained', () => {
     expect(describeWeightsMeta(meta({ data: { datasets: ['casme2', 'samm'] } }))).toMatchObject({ trained: true, syntheticOnly: false });
     expect(describeWeightsMeta(meta({ data: { datasets: ['casme2', 'samm'] } })).notice).toContain('casme2, samm');

@@ -35,6 +35,22 @@ function isSyntheticData(data: Record<string, unknown>): boolean {
   return typeof data.module === 'string' && /(^|\.)synth(\.|:|$)/.test(data.module) && data.datasets === undefined;
 }
 
+/**
+ * `metrics.heldout` (written by moltrain.synth.heldout): recognition on faces never trained on, against chance.
+ * A model whose UAR is near chance must say that its class probabilities carry no information.
+ */
+function heldoutSentence(metrics: Record<string, unknown>): string {
+  const h = record(metrics.heldout);
+  if (!h || typeof h.uar !== 'number' || typeof h.chanceUar !== 'number') return '';
+  const uar = h.uar.toFixed(2);
+  const chance = h.chanceUar.toFixed(2);
+  const clips = typeof h.clips === 'number' ? `${h.clips} ` : '';
+  if (h.uar < h.chanceUar + 0.05) {
+    return ` On ${clips}held-out clips of unseen faces its recognition is at chance (UAR ${uar}, chance ${chance}): the emotion probabilities carry no information yet; the flow and landmarks are only partly trained.`;
+  }
+  return ` Held-out recognition on unseen faces: UAR ${uar} (chance ${chance}).`;
+}
+
 export function describeWeightsMeta(meta: ModelMeta): WeightsDescription {
   const prov = meta.provenance;
   const data = record(prov.data);
@@ -51,7 +67,7 @@ export function describeWeightsMeta(meta: ModelMeta): WeightsDescription {
         : `MOL runs ${meta.modelId}${source ? ` (${source})` : ''}.`,
     };
   }
-  const metrics = Object.keys(meta.metrics).length > 0 ? '' : ' No held-out metrics were reported for them.';
+  const metrics = Object.keys(meta.metrics).length > 0 ? heldoutSentence(meta.metrics) : ' No held-out metrics were reported for them.';
   if (isSyntheticData(data)) {
     const ids = Array.isArray(data.identities) ? data.identities.length : null;
     const on = ids ? ` (${ids} face identities)` : '';
