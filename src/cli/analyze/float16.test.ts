@@ -18,15 +18,19 @@ describe('float16 (flow.f16)', () => {
   });
 
   it('round-trips within half a unit in the last place over the flow range', () => {
+    // one assertion over all samples: per-sample expect() made this slow enough to time out on a loaded machine
     let s = 7;
+    let worst = 0;
     for (let i = 0; i < 20000; i++) {
       s = (s * 16807) % 2147483647;
       const v = Math.fround(((s / 2147483647) * 2 - 1) * 2 ** ((i % 16) - 10)); // flow is float32
       const back = fromFloat16Bits(toFloat16Bits(v));
       const ulp = Math.abs(v) < 2 ** -14 ? 2 ** -24 : 2 ** (Math.floor(Math.log2(Math.abs(v))) - 10);
-      expect(Math.abs(back - v)).toBeLessThanOrEqual(ulp / 2);
+      worst = Math.max(worst, Math.abs(back - v) / ulp);
     }
-  });
+    expect(worst).toBeLessThanOrEqual(0.5);
+    expect(worst).toBeGreaterThan(0.4); // the samples do reach the rounding bound (a truncating encoder would exceed it)
+  }, 30_000);
 
   it('writes little-endian bytes', () => {
     expect([...encodeFloat16([1, -2])]).toEqual([0x00, 0x3c, 0x00, 0xc0]);

@@ -21,7 +21,7 @@ const stageEvent: SpottedEvent = {
   durationMs: 360, dominantRegion: 'mouthL', confidence: 0.7, peakScore: 12.5, rigidPeakPx: 0.2, earMinRatio: 0.95,
 };
 
-describe('SpotRecorder', () => {
+describe('SpotRecorder', { timeout: 60_000 }, () => {
   it('turns a stage event into the full events-file record', () => {
     expect(stageEventRecord(stageEvent)).toEqual({
       id: 'ev-40', kind: 'micro', onsetFrame: 40, apexFrame: 44, offsetFrame: 49, onsetMs: 1600, apexMs: 1760, offsetMs: 1960,
