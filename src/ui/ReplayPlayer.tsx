@@ -70,13 +70,22 @@ function ReplayView({ event, clip }: { event: SpottedEvent; clip: ReplayClip }) 
     const after = accumulateFlow(frames.slice(onsetPos).map((f) => f.flow), CROP_SIZE, CROP_SIZE);
     return [...frames.slice(0, onsetPos).map(() => zero), ...after];
   }, [frames, onsetPos]);
-  const magnified = useMemo(() => frames.map((f, i) => magnifyFrame(f.crop, disp[i], CROP_SIZE, CROP_SIZE, alpha)), [frames, disp, alpha]);
+  // magnified frames are made when first shown (a slider move then costs one frame, not the whole clip)
+  const magnifiedCache = useMemo(() => new Map<number, Uint8Array>(), [frames, disp, alpha]);
+  const magnifiedAt = (i: number): Uint8Array => {
+    let m = magnifiedCache.get(i);
+    if (!m) {
+      m = magnifyFrame(frames[i].crop, disp[i], CROP_SIZE, CROP_SIZE, alpha);
+      magnifiedCache.set(i, m);
+    }
+    return m;
+  };
   const noFlow = frames.every((f) => f.flow === null);
 
   const draw = (i: number) => {
     const ctx = canvas.current?.getContext('2d');
     if (!ctx) return;
-    drawReplayFrame(ctx, scratch, frames[i], magnified[i], disp[i], {
+    drawReplayFrame(ctx, scratch, frames[i], magnifiedAt(i), disp[i], {
       alpha, showFlow, showLandmarks,
       leftCaption: `frame ${frames[i].index}, 1/${speed} speed`,
       rightCaption: noFlow ? 'magnified: no flow recorded' : `magnified ×${alpha}`,
