@@ -128,6 +128,20 @@ test('shipped weights: the notice says they were trained on synthetic micro-expr
   expect(watch.foreignRequests).toEqual([]);
 });
 
+test('?weights=none: tracking only, and the panel says MOL is off', async ({ page, baseURL }) => {
+  const watch = watchPage(page, new URL(baseURL!).origin);
+  await page.goto('/?backend=cpu&weights=none');
+  await expect(page.getByTestId('model-state')).toHaveAttribute('data-state', 'off');
+  await expect(page.getByTestId('model-state')).toContainText('tracking only');
+  const r = await waitForFrames(page, 1, { face: true });
+  expect(r.model).toBeNull();
+  expect(r.timings.model).toBeUndefined();
+  await expect(page.getByTestId('weights-notice')).toHaveCount(0);
+  await expect(page.getByTestId('model-problem')).toHaveCount(0);
+  expect(watch.errors).toEqual([]);
+  expect(watch.foreignRequests).toEqual([]);
+});
+
 test.describe('a corrupted weights shard', () => {
   // Requests the service worker answers would bypass the route below.
   test.use({ serviceWorkers: 'block' });

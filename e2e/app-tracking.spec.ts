@@ -22,7 +22,8 @@ test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...WEBGPU_FLAG
 
 test('tracks the astronaut on the camera: overlay on the face, aligned crop, fps, no foreign request', async ({ page, baseURL }) => {
   const watch = watchPage(page, new URL(baseURL!).origin);
-  await page.goto('/?backend=cpu');
+  // Tracking only: MOL would add seconds per frame on the CPU backend (e2e/app-model.spec.ts covers it).
+  await page.goto('/?backend=cpu&weights=none');
   await waitForFrames(page, 3, { face: true });
   const snap = await screenSnapshot(page);
   const r = snap.result;
