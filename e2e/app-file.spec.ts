@@ -28,7 +28,8 @@ test('names the unreadable file and offers another file or the demo', async ({ p
 });
 
 test('analyses a chosen video file frame by frame', async ({ page }) => {
-  await page.goto('/?source=demo&backend=cpu');
+  // Tracking only: MOL would add seconds per frame on the CPU backend (e2e/app-model.spec.ts covers it).
+  await page.goto('/?source=demo&backend=cpu&weights=none');
   await page.getByTestId('file-input').setInputFiles(fixturePath('cap12_edit.webm'));
   await expect(page.getByTestId('status-source')).toContainText('cap12_edit.webm');
   await waitForFrames(page, 3, { face: true });
