@@ -342,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--resume", type=Path, help="checkpoint to continue from (usually <out>/last.pt)")
     ap.add_argument("--init-from", type=Path,
                     help="start from this checkpoint's weights with a fresh optimiser and step 0 (a curriculum stage)")
+    ap.add_argument("--reinit", action="append", default=[],
+                    help="with --init-from: start this top-level part afresh (e.g. a collapsed mer_3dcnn); repeatable")
     ap.add_argument("--warmup", type=int, default=0, help="steps of linear lr warm-up")
     ap.add_argument("--schedule", default="constant", choices=("constant", "cosine"))
     ap.add_argument("--head-lr-mult", type=float, default=1.0,
@@ -397,7 +399,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise TrainingError(f"{args.init_from}: trained as {start['config']['name']} / {start['classes']}, "
                                 f"not {cfg.name} / {classes}")
         model.load_state_dict(start["model"])
-        init_from = {"checkpoint": str(args.init_from), "step": int(start["step"]),
+        parts = dict(model.named_children())
+        for name in args.reinit:
+            if name not in parts:
+                raise TrainingError(f"cannot re-initialise {name!r}: the model's parts are {sorted(parts)}")
+            for mod in parts[name].modules():
+                if hasattr(mod, "reset_parameters"):
+                    mod.reset_parameters()
+        init_from = {"checkpoint": str(args.init_from), "step": int(start["step"]), "reinit": list(args.reinit),
                      "command": start.get("provenance", {}).get("command"),
                      "from": start.get("provenance", {}).get("init_from")}
     provenance = {"command": "python3 -m moltrain.train " + " ".join(sys.argv[1:] if argv is None else argv),

@@ -165,6 +165,15 @@ def test_init_from_starts_a_new_stage_from_weights(tmp_path):
     with pytest.raises(TrainingError, match="give one"):
         train_main(common + ["--out", str(tmp_path / "c"), "--init-from", str(tmp_path / "a" / "final.pt"),
                              "--resume", str(tmp_path / "a" / "last.pt")])
+    with pytest.raises(TrainingError, match="cannot re-initialise 'nope'"):
+        train_main(common + ["--out", str(tmp_path / "e"), "--init-from", str(tmp_path / "a" / "final.pt"),
+                             "--reinit", "nope"])
+    assert train_main(common + ["--out", str(tmp_path / "f"), "--init-from", str(tmp_path / "a" / "final.pt"),
+                                "--reinit", "mer_3dcnn", "--lr", "0"]) == 0
+    fresh = load_checkpoint(tmp_path / "f" / "final.pt")
+    assert not torch.equal(fresh["model"]["mer_3dcnn.fc2.weight"], first["model"]["mer_3dcnn.fc2.weight"])
+    kept = next(k for k in first["model"] if k.startswith("FCC_1") and k.endswith("weight"))
+    assert torch.equal(fresh["model"][kept], first["model"][kept])        # only the named part starts afresh
     with pytest.raises(TrainingError, match="not paper"):
         train_main(["--config", "paper", "--classes", "3", "--data", str(cache), "--steps", "1", "--batch", "1",
                     "--threads", "1", "--no-progress", "--out", str(tmp_path / "d"),
