@@ -16,6 +16,7 @@ import { latencySummary } from './analyze/latency';
 import { eventsToCsv, eventsToJson, traceToCsv } from '../spotting/event-export';
 import type { ModelChoice } from '../model/shipped-weights';
 import { FRAMES_FORMAT_VERSION } from './analyze/frame-record';
+import { runCli } from './run-cli';
 
 export class AnalyzeUsageError extends Error {
   override name = 'AnalyzeUsageError';
@@ -150,34 +151,21 @@ export async function analyze(args: Args): Promise<AnalyzeResult> {
   }
 }
 
-async function main(): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(2);
-  }
-  try {
-    const t0 = Date.now();
-    const s = await analyze(args);
-    const wallS = (Date.now() - t0) / 1000;
-    writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify({ input: path.basename(args.input), format: 'me-analyzer-frames', version: FRAMES_FORMAT_VERSION, wallS, ...s }, null, 2) + '\n');
-    const lat = s.latencyMs.total;
-    const extra = [args.crops && 'crops.u8', args.flow && 'flow.f16', s.events && 'events.json, events.csv, trace.csv'].filter(Boolean).join(', ');
-    console.log(
-      `${s.frames} frames (${s.width}x${s.height}), face in ${s.facesFound} (${((100 * s.facesFound) / Math.max(1, s.frames)).toFixed(1)}%), ` +
-        `decoded via ${s.decodePath}, skipped ${s.droppedFrames}, backend ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}, ` +
-        `${s.weights ? `model ${s.weights.id} on ${s.modelFrames} frames, ` : ''}` +
-        `${s.events ? `events ${Object.entries(s.events).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}, ` : ''}` +
-        `${lat ? `per frame p50 ${lat.p50} ms p95 ${lat.p95} ms, ` : ''}` +
-        `${wallS.toFixed(1)} s -> ${path.join(args.out, 'frames.jsonl')}${extra ? ` + ${extra}` : ''}`,
-    );
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.replace(/^page\.evaluate: /, '') : String(err);
-    console.error(`analyze failed: ${msg}`);
-    process.exit(1);
-  }
+async function main(args: Args): Promise<void> {
+  const t0 = Date.now();
+  const s = await analyze(args);
+  const wallS = (Date.now() - t0) / 1000;
+  writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify({ input: path.basename(args.input), format: 'me-analyzer-frames', version: FRAMES_FORMAT_VERSION, wallS, ...s }, null, 2) + '\n');
+  const lat = s.latencyMs.total;
+  const extra = [args.crops && 'crops.u8', args.flow && 'flow.f16', s.events && 'events.json, events.csv, trace.csv'].filter(Boolean).join(', ');
+  console.log(
+    `${s.frames} frames (${s.width}x${s.height}), face in ${s.facesFound} (${((100 * s.facesFound) / Math.max(1, s.frames)).toFixed(1)}%), ` +
+      `decoded via ${s.decodePath}, skipped ${s.droppedFrames}, backend ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}, ` +
+      `${s.weights ? `model ${s.weights.id} on ${s.modelFrames} frames, ` : ''}` +
+      `${s.events ? `events ${Object.entries(s.events).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}, ` : ''}` +
+      `${lat ? `per frame p50 ${lat.p50} ms p95 ${lat.p95} ms, ` : ''}` +
+      `${wallS.toFixed(1)} s -> ${path.join(args.out, 'frames.jsonl')}${extra ? ` + ${extra}` : ''}`,
+  );
 }
 
-void main();
+void runCli(parseArgs, main, (err) => `analyze failed: ${err instanceof Error ? err.message.replace(/^page\.evaluate: /, '') : String(err)}`);

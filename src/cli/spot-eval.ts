@@ -11,6 +11,7 @@ import { parseEventsJson } from '../spotting/event-export';
 import { evaluateSpotting } from '../spotting/evaluate';
 import { formatEvaluation } from '../spotting/evaluate-format';
 import { emptyTruth, parseTruthJson, type TruthDocument } from '../spotting/evaluate-truth';
+import { runCli } from './run-cli';
 
 export class SpotEvalUsageError extends Error {
   override name = 'SpotEvalUsageError';
@@ -64,28 +65,17 @@ function parseFile<T>(file: string, what: string, parse: (text: string) => T): T
   }
 }
 
-function main(): void {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(2);
-  }
-  try {
-    const doc = parseFile(args.events, 'events file', parseEventsJson);
-    const truth: TruthDocument = args.truth === null
-      ? emptyTruth(args.frames as number, args.fps as number)
-      : parseFile(args.truth, 'truth file', parseTruthJson);
-    const ev = evaluateSpotting(doc, truth);
-    console.log(formatEvaluation(ev));
-    if (args.json) {
-      writeFileSync(args.json, JSON.stringify({ events: path.basename(args.events), truth: args.truth ? path.basename(args.truth) : null, ...ev }, null, 2) + '\n');
-    }
-  } catch (err) {
-    console.error(`spot-eval failed: ${err instanceof Error ? (err.name === "Error" ? err.message : `${err.name}: ${err.message}`) : String(err)}`);
-    process.exit(1);
+function main(args: Args): void {
+  const doc = parseFile(args.events, 'events file', parseEventsJson);
+  const truth: TruthDocument = args.truth === null
+    ? emptyTruth(args.frames as number, args.fps as number)
+    : parseFile(args.truth, 'truth file', parseTruthJson);
+  const ev = evaluateSpotting(doc, truth);
+  console.log(formatEvaluation(ev));
+  if (args.json) {
+    writeFileSync(args.json, JSON.stringify({ events: path.basename(args.events), truth: args.truth ? path.basename(args.truth) : null, ...ev }, null, 2) + '\n');
   }
 }
 
-main();
+void runCli(parseArgs, main, (err) =>
+  `spot-eval failed: ${err instanceof Error ? (err.name === 'Error' ? err.message : `${err.name}: ${err.message}`) : String(err)}`);

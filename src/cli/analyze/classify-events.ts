@@ -24,6 +24,7 @@ import { REGION_NAMES } from '../../spotting/regions';
 import { pickClips } from '../../spotting/spot-stage';
 import type { TfBackendName } from '../../gpu/tf-backend';
 import type { ClassifyRequest, ClassifyResponse } from './classify-page';
+import { runCli } from '../run-cli';
 
 export class ClassifyEventsInputError extends Error {
   override name = 'ClassifyEventsInputError';
@@ -106,25 +107,13 @@ export async function classifyEvents(args: Args): Promise<{ events: EventRecord[
   return { events, classes: res.classes, weights: res.weights };
 }
 
-async function main(): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(2);
-  }
-  try {
-    const r = await classifyEvents(args);
-    mkdirSync(args.out, { recursive: true });
-    writeFileSync(path.join(args.out, 'events.json'), eventsToJson(r.events, r.classes) + '\n');
-    writeFileSync(path.join(args.out, 'events.csv'), eventsToCsv(r.events, r.classes));
-    const micro = r.events.filter((e) => e.kind === 'micro');
-    console.log(`${micro.length} micro events classified with ${r.weights.id}: ${micro.map((e) => `${e.id} ${e.label}`).join(', ') || 'none'} -> ${args.out}`);
-  } catch (err) {
-    console.error(`classify-events failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-    process.exit(1);
-  }
+async function main(args: Args): Promise<void> {
+  const r = await classifyEvents(args);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(path.join(args.out, 'events.json'), eventsToJson(r.events, r.classes) + '\n');
+  writeFileSync(path.join(args.out, 'events.csv'), eventsToCsv(r.events, r.classes));
+  const micro = r.events.filter((e) => e.kind === 'micro');
+  console.log(`${micro.length} micro events classified with ${r.weights.id}: ${micro.map((e) => `${e.id} ${e.label}`).join(', ') || 'none'} -> ${args.out}`);
 }
 
-void main();
+void runCli(parseArgs, main, (err) => `classify-events failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
