@@ -12,20 +12,10 @@ import { ModelStage, ModelStageInputError, THREE_CLASSES } from './model-stage';
 import { modelFailure } from './model-status';
 import { SHIPPED_WEIGHTS_ID, SHIPPED_WEIGHTS_URL } from './shipped-weights';
 import { WeightsChecksumError } from './weights/errors';
+import { fileFetch } from './weights/file-fetch';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL_JSON = pathToFileURL(path.join(REPO, SHIPPED_WEIGHTS_URL)).href;
-
-/** Node's fetch has no file: scheme: serve the model folder from disk, optionally rewriting one file. */
-function fileFetch(rewrite?: (name: string, bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>): typeof fetch {
-  return (async (input: RequestInfo | URL) => {
-    const file = fileURLToPath(String(input));
-    if (!existsSync(file)) return new Response(null, { status: 404 });
-    let bytes = new Uint8Array(readFileSync(file));
-    if (rewrite) bytes = rewrite(path.basename(file), bytes);
-    return new Response(bytes);
-  }) as typeof fetch;
-}
 
 function crop(t: number): Uint8Array {
   const c = new Uint8Array(128 * 128);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,21 +13,11 @@ import { buildRecipeWeights, PAPER_CONFIG, RT_CONFIG } from '../mol';
 import { loadMolWeights } from './loader';
 import { MissingWeightError, WeightsChecksumError, WeightsConfigMismatchError, WeightsFormatError, WeightShapeError, WeightsVersionError } from './errors';
 import { disposeMolWeights, weightTensors, type MolWeights } from './types';
+import { fileFetch } from './file-fetch';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const EXPORT_DIR = path.join(REPO, 'models/.cache/golden-seed1-paper');
 const MODEL_JSON = pathToFileURL(path.join(EXPORT_DIR, 'model.json')).href;
-
-/** Node's fetch has no file: scheme; this serves the export from disk, optionally rewriting one file. */
-function fileFetch(rewrite?: (name: string, bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>): typeof fetch {
-  return (async (input: RequestInfo | URL) => {
-    const file = fileURLToPath(String(input));
-    if (!existsSync(file)) return new Response(null, { status: 404 });
-    let bytes = new Uint8Array(readFileSync(file));
-    if (rewrite) bytes = rewrite(path.basename(file), bytes);
-    return new Response(bytes);
-  }) as typeof fetch;
-}
 
 function editModelJson(edit: (m: Record<string, unknown>) => void): typeof fetch {
   return fileFetch((name, bytes) => {
