@@ -16,7 +16,7 @@ import { rgbaToGray, warpAffineGray } from '../alignment/warp';
 import { FrameWindow, type FrameWindowView } from '../window/frame-window';
 import { frameBus as defaultBus, type FrameBus } from './frame-bus';
 import { FramePixelReader } from './frame-pixels';
-import type { FrameResult } from './types';
+import type { FrameResult, SpottedEvent } from './types';
 import { ModelStage } from '../model/model-stage';
 import { modelFailure, type ModelStageStatus } from '../model/model-status';
 import { SHIPPED_WEIGHTS_URL, type ModelChoice } from '../model/shipped-weights';
@@ -55,6 +55,8 @@ export interface Pipeline {
   readonly model: ModelStage | null;
   /** Aligned crops of recent frames fromFrame..toFrame (inclusive; frames without a face are absent). */
   getCrops(fromFrame: number, toFrame: number): RingCrop[];
+  /** End of the source: the spot stage's intervals still open at the last frame, closed and classified. */
+  finishSpotting(): Promise<SpottedEvent[]>;
   reset(): void;
   dispose(): void;
 }
@@ -175,6 +177,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       bus.publish(result);
       return result;
     },
+    finishSpotting: () => spot.flush(),
     reset() {
       tracker.reset();
       loseFace();

@@ -38,7 +38,7 @@ describe('interval detector', { timeout: 60_000 }, () => {
   });
 
   it('drops runs that never reach highZ, single-frame spikes, and merges across a short dip', () => {
-    expect(detectIntervals(rows([0, 0, 3, 4, 5, 4, 0, 0]))).toEqual([]);
+    expect(detectIntervals(rows([0, 0, 3, 4, 4.9, 4, 0, 0]))).toEqual([]);
     expect(detectIntervals(rows([0, 0, 0, 20, 0, 0, 0]))).toEqual([]);
     // Two bursts 2 frames apart (67 ms < mergeGap 100 ms) are one interval.
     const merged = detectIntervals(rows([0, 0, 8, 9, 1.5, 0.5, 1.5, 9, 8, 0, 0, 0]));
@@ -58,6 +58,14 @@ describe('interval detector', { timeout: 60_000 }, () => {
     const m = rows([0, 0, 3, 9, 12, 9, 3, 0, 0], { region: 'mouthL' });
     m.forEach((row, i) => { row.earRatio = ear[i]; });
     expect(detectIntervals(m).map((e) => e.kind)).toEqual(['micro']);
+  });
+
+  it('a partial closure (eye ratio 0.78) led by the eyes is a blink; 0.9 is not, nor one that stays closed', () => {
+    const r = rows([0, 0, 3, 9, 12, 9, 3, 0, 0], { region: 'eyeR' });
+    const ear = (e: number[]) => r.map((row, i) => ({ ...row, earRatio: e[i] }));
+    expect(detectIntervals(ear([1, 1, 0.95, 0.85, 0.78, 0.85, 0.95, 1, 1])).map((e) => e.kind)).toEqual(['blink']);
+    expect(detectIntervals(ear([1, 1, 0.97, 0.93, 0.9, 0.93, 0.97, 1, 1])).map((e) => e.kind)).toEqual(['micro']);
+    expect(detectIntervals(ear([1, 1, 0.95, 0.85, 0.78, 0.78, 0.78, 0.78, 0.78])).map((e) => e.kind)).not.toContain('blink');
   });
 
   it('labels an interval whose rigid component dominates head motion', () => {

@@ -53,12 +53,12 @@ export interface MotionInterval {
 
 export interface DetectorOptions {
   /**
-   * Start threshold on the robust z of the most-moving region. For one Gaussian channel z >= 6 has a tail of
-   * 1e-9, but the spotting score is the max over 8 regions of RMS distances to a noisy neutral reference
-   * after subtracting a noisy rigid shift, and its tail is far heavier: under white landmark noise
-   * (sigma 0.2 px, 30 fps, 6 x 2 min synthetic) its 99.9 % quantile is 4.9 and z = 5 gave 0.75 false events
-   * per minute. 6 gave none in 12 minutes, under the <= 1 false ME per minute target with margin, while a
-   * 1.5 px ME scores 15-40.
+   * Start threshold on the robust z of the most-moving region. The score is the max over 8 regions of RMS
+   * distances to a noisy neutral reference after a similarity fit, so its tail is heavier than one Gaussian's.
+   * Chosen on synthetic material (25 fps, landmark noise 0.15 px, 8 min of noise; planted brow raises and
+   * smiles of 0.5-1.1 px, the half of a 1.2-2.2 px planted ME the app's landmarks register): z = 4 gave 0.38
+   * false micro events per minute, 5 and 6 none; 0.7 px MEs were found 16/16 at 4, 15/16 at 5, 11/16 at 6.
+   * On the real talking clip (franck, no ME) 4, 5 and 6 gave the same events.
    */
   highZ: number;
   /** End threshold: back within 2 sigmas of the median is back at rest (97.7 % of Gaussian noise lies below). */
@@ -84,8 +84,11 @@ export interface DetectorOptions {
   refractoryMs: number;
   /** Micro when onset-to-offset lasts at most this (the usual 500 ms ME bound). */
   microMaxMs: number;
-  /** Blink: the eye aspect ratio falls to at most 70 % of its baseline (a squint (AU6/7) narrows it less,
-   *  a blink closes the lid to ~10-30 %) ... */
+  /** Blink: the eye regions lead at the apex and the eye aspect ratio falls to at most 85 % of its baseline.
+   *  A full blink closes it to ~10-30 %, but the tracker follows a fast closure only in part: planted blinks
+   *  of full closure registered at 73-78 %, while brow-led expressions with lid tightening (AU4+7) stayed
+   *  at 83-89 % and are not eye-led. An eye-led lid tightening closing the eye by more than 15 % is called a
+   *  blink too (a known limit) ... */
   blinkEarRatio: number;
   /** ... and the half-depth closure lasts at most 400 ms (blinks take 100-400 ms) and recovers. */
   blinkMaxClosureMs: number;
@@ -94,8 +97,8 @@ export interface DetectorOptions {
 }
 
 export const DEFAULT_DETECTOR: Readonly<DetectorOptions> = {
-  highZ: 6, lowZ: 2, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
-  microMaxMs: 500, blinkEarRatio: 0.7, blinkMaxClosureMs: 400, headRatio: 1,
+  highZ: 5, lowZ: 2, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
+  microMaxMs: 500, blinkEarRatio: 0.85, blinkMaxClosureMs: 400, headRatio: 1,
 };
 
 export class DetectorInputError extends Error {
@@ -129,9 +132,10 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions)
   let dominantRegion: RegionName = REGION_NAMES[0];
   for (const n of REGION_NAMES) if (apex.regionZ[n] > apex.regionZ[dominantRegion]) dominantRegion = n;
   const first = rows[0], last = rows[rows.length - 1];
-  const durationMs = halfMaxDuration(rows, rows.indexOf(apex), dominantRegion);
+  const { durationMs, complete } = halfMaxDuration(rows, rows.indexOf(apex), dominantRegion);
 
-  let kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
+  // A motion cut by the start or end of the source before it fell to half has no known duration: not micro.
+  let kind: IntervalKind = complete && durationMs <= o.microMaxMs ? 'micro' : 'macro';
   const maxRegionPx = Math.max(...REGION_NAMES.map((n) => regionPeakPx[n]));
   if (rigidPeakZ >= o.highZ && rigidPeakPx >= o.headRatio * maxRegionPx) {
     kind = 'head';
@@ -149,9 +153,10 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions)
  * 2 x the full width at half maximum of `region`'s displacement (px) around the apex row. Displacement, not z:
  * z is measured from the noise median, which moves its half level up the rise; the displacement is zero at
  * rest up to the noise, so its half level is half the expression's amplitude. A side that never falls under
- * half inside the span uses the span's edge.
+ * half inside the span uses the span's edge and leaves the estimate a lower bound (`complete` false); inside
+ * a trace that happens only at the trace's first or last row, since the span ends near the noise level.
  */
-function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): number {
+function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): { durationMs: number; complete: boolean } {
   // Unsmoothed: a [1, 2, 1] filter cuts the noise but flattens the peak of a 9-frame event and widened
   // 300 ms events by ~10 % in trials, pushing long MEs over the 500 ms bound.
   const d = (i: number): number => rows[i].regionPx[region];
@@ -164,7 +169,7 @@ function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: Regio
   let j = a;
   while (j < rows.length - 1 && d(j + 1) >= half) j++;
   const fallMs = j < rows.length - 1 ? cross(j + 1, j) : t(rows.length - 1);
-  return 2 * (fallMs - riseMs);
+  return { durationMs: 2 * (fallMs - riseMs), complete: i > 0 && j < rows.length - 1 };
 }
 
 /** Eye regions dominate at the apex, and the eye aspect ratio dips deep and briefly, and recovers. */

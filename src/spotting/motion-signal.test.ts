@@ -29,7 +29,7 @@ describe('MotionSignal', () => {
     expect(f.flowPx).toBeNull();
   });
 
-  it('removes the nose bridge shift (rigid residual) from every region and reports it', () => {
+  it('removes the rigid shift (similarity fit of the stable landmarks) from every region and reports it', () => {
     const m = new MotionSignal();
     const t = settle(m, 20);
     const f = m.measure({ index: 20, timestampMs: t, landmarks: shifted(3, 4), flow: null })!;
@@ -40,11 +40,38 @@ describe('MotionSignal', () => {
     expect(raw.measure({ index: 20, timestampMs: t2, landmarks: shifted(3, 4), flow: null })!.landmarkPx.chin).toBeCloseTo(5, 9);
   });
 
+  it('a re-aligned crop (the alignment reacting to a smile) moves only the mouth; the head, measured in the frame, stays', () => {
+    // The crop alignment x -> s R x + t (frame -> crop) changes by a small zoom, turn and shift, as the
+    // 5-point box does when the mouth corners move; in the video frame only the mouth corners moved.
+    const align = (s: number, rad: number, tx: number, ty: number) =>
+      [s * Math.cos(rad), -s * Math.sin(rad), tx, s * Math.sin(rad), s * Math.cos(rad), ty] as const;
+    const a0 = align(0.8, 0, -200, -160);
+    const toCrop = (m: readonly number[], p: readonly Point[]): Point[] => p.map(([x, y]) => [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]]);
+    const frameFace: Point[] = face.map(([x, y]) => [(x + 200) / 0.8, (y + 160) / 0.8]);
+    const m = new MotionSignal();
+    let t = 0;
+    for (let i = 0; i < 20; i++, t += 40) {
+      m.measure({ index: i, timestampMs: t, landmarks: toCrop(a0, frameFace), flow: null, alignment: a0 });
+      m.addReference([m.takeReferenceSample()!]);
+    }
+    const smiling = frameFace.map(([x, y], i) => (i === 48 ? [x - 2, y - 2] : i === 54 ? [x + 2, y - 2] : [x, y]) as Point);
+    const a1 = align(0.78, 0.02, -195, -158);
+    const f = m.measure({ index: 20, timestampMs: t, landmarks: toCrop(a1, smiling), flow: null, alignment: a1 })!;
+    expect(f.rigidPx).toBeLessThan(1e-6);
+    expect(f.landmarkPx.browL).toBeLessThan(1e-6);
+    expect(f.landmarkPx.chin).toBeLessThan(1e-6);
+    // 48 and 54 moved by 2 sqrt(2) frame px, 2.3 px in the reference crop (scale 0.8); one of 5 region points.
+    expect(f.landmarkPx.mouthL).toBeCloseTo((0.8 * 2 * Math.SQRT2) / Math.sqrt(5), 6);
+    // The nose bridge moved with the re-alignment by several px: it is no reference.
+    const ref = toCrop(a0, frameFace)[28], now = toCrop(a1, smiling)[28];
+    expect(Math.hypot(now[0] - ref[0], now[1] - ref[1])).toBeGreaterThan(2);
+  });
+
   it('integrates region flow over frames with a leak', () => {
     const m = new MotionSignal({ flowLeakMs: 1000 });
     const up = new Float32Array(FLOW_SIZE * FLOW_SIZE * 2);
     for (let k = 1; k < up.length; k += 2) up[k] = -0.5;
-    // Only the left brow's box moves (the nose bridge stays still, so nothing is subtracted).
+    // Only the left brow's box moves (the landmarks stay still, so no rigid flow is subtracted).
     const box = regionBox(REGIONS.browL, face);
     const browFlow = up.map((v, k) => {
       const p = Math.floor(k / 2), x = p % FLOW_SIZE, y = Math.floor(p / FLOW_SIZE);

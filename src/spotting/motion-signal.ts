@@ -1,8 +1,13 @@
 /**
  * Per-frame motion features for spotting, in pixels of the 128 crop, per region and for the rigid part:
  *  - landmark motion: RMS distance of a region's landmarks from a rolling neutral reference (per-coordinate
- *    median of the last `referenceMs` of accepted frames), after removing the nose bridge's shift;
- *  - flow motion: the region's mean (rigid-subtracted) MOL flow vector accumulated over time with a leak,
+ *    median of the last `referenceMs` of accepted frames), after a robust similarity fit of the stable
+ *    landmarks onto the reference (rigid-fit.ts) took out the head's residual motion and the crop's
+ *    re-alignment;
+ *  - rigid (head) motion: the same fit in video-frame pixels (landmarks mapped back through the alignment,
+ *    when the input has it), in crop pixels; without the alignment, the crop-space fit's own size;
+ *  - flow motion: the region's mean MOL flow vector, less the flow of the stable landmarks' similarity
+ *    previous -> this frame, accumulated over time with a leak,
  *    i.e. the region's displacement from where it rested, like the landmark feature (flow is a velocity:
  *    integrating it gives one hump per expression instead of one per rise and fall);
  *  - the combined per-region value is the mean of the two when flow is present, else the landmark value.
@@ -10,13 +15,13 @@
  * reference with `addReference` at once (at rest) or when a motion run turns out to be noise, so the frames
  * of an event never become "neutral".
  */
-import type { Point } from '../pipeline/types';
+import type { Affine2x3, Point } from '../pipeline/types';
 import { eyeAspectRatio } from './eye-aspect';
 import { median } from './robust-stats';
 import {
-  checkFlow, checkLandmarks, LANDMARK_COUNT, REGION_NAMES, REGIONS, RIGID_REGION, regionFlowStats,
-  type FlowRegionsResult, type RegionName,
+  checkFlow, checkLandmarks, LANDMARK_COUNT, REGION_NAMES, REGIONS, regionFlowStats, type FlowRegionsResult, type RegionName,
 } from './regions';
+import { affineScale, applySimilarity, cropToFrame, robustSimilarity, similarityRms } from './rigid-fit';
 
 export interface MotionInput {
   index: number;
@@ -25,6 +30,9 @@ export interface MotionInput {
   landmarks: readonly Point[] | null;
   /** MOL flow previous -> this frame, NHWC [128,128,2] u/v interleaved (see regions.ts), or null. */
   flow: ArrayLike<number> | null;
+  /** The crop alignment (video frame -> crop px, FrameResult.alignment): head motion is measured in the
+   *  frame through it. Absent or null: from the crop-space fit. */
+  alignment?: Affine2x3 | null;
 }
 
 export type RegionValues = Record<RegionName, number>;
@@ -37,7 +45,8 @@ export interface MotionFeatures {
   flowPx: RegionValues | null;
   /** This frame's flow statistics (px/frame), or null without flow. */
   flowStats: FlowRegionsResult | null;
-  /** Rigid (head) displacement left after alignment (px): mean of the landmark and flow estimates present. */
+  /** Rigid (head) displacement from the neutral reference (crop px), from the landmarks (see above); with
+   *  flow, averaged with the leaky integral of the rigid flow at the face centre. */
   rigidPx: number;
   /** Mean eye aspect ratio of both eyes. */
   ear: number;
@@ -51,7 +60,7 @@ export interface MotionSignalOptions {
   /** Time constant of the flow integrator's leak. 1 s: a 0.5 s event keeps ~60 % of its displacement at its end,
    *  while flow noise and drift are forgotten within a few seconds. */
   flowLeakMs: number;
-  /** Remove the nose bridge's motion from every region (residual head motion). */
+  /** Remove the rigid (similarity) motion of the stable landmarks from every region. */
   subtractRigid: boolean;
   /** The reference median is recomputed at most this often (sample time); 100 ms is 5 % of its span. */
   referenceRefreshMs: number;
@@ -61,6 +70,8 @@ export interface MotionSignalOptions {
 export interface ReferenceSample {
   readonly t: number;
   readonly coords: Float64Array;
+  /** The same landmarks in video-frame pixels, when the input had its alignment. */
+  readonly frame: Float64Array | null;
 }
 
 export const DEFAULT_MOTION_OPTIONS: Readonly<MotionSignalOptions> = {
@@ -78,7 +89,8 @@ function zeros(): RegionValues {
 export class MotionSignal {
   readonly options: MotionSignalOptions;
   private reference: ReferenceSample[] = [];
-  private refCache: Float64Array | null = null;
+  private refCache: { crop: Float64Array; frame: Float64Array | null } | null = null;
+  private prevCoords: Float64Array | null = null;
   private refCacheMs = -Infinity;
   private flowAcc = new Map<RegionName | 'rigid', { u: number; v: number }>();
   private lastTs: number | null = null;
@@ -99,6 +111,7 @@ export class MotionSignal {
     if (!input.landmarks) {
       // Without a face the flow has no regions to belong to; restart the integrators.
       this.flowAcc.clear();
+      this.prevCoords = null;
       return null;
     }
     checkLandmarks(input.landmarks);
@@ -106,12 +119,16 @@ export class MotionSignal {
 
     const coords = new Float64Array(LANDMARK_COUNT * 2);
     input.landmarks.forEach((p, i) => { coords[2 * i] = p[0]; coords[2 * i + 1] = p[1]; });
-    this.pending = { t: input.timestampMs, coords };
-    const { landmarkPx, rigidShift } = this.landmarkMotion(coords, input.timestampMs);
+    const frame = input.alignment ? cropToFrame(input.alignment, coords) : null;
+    this.pending = { t: input.timestampMs, coords, frame };
+    const { landmarkPx, rigidLandmark } = this.landmarkMotion(coords, frame, input.alignment ?? null, input.timestampMs);
+    const prev = this.prevCoords;
+    this.prevCoords = coords;
 
     let flowPx: RegionValues | null = null, flowStats: FlowRegionsResult | null = null, rigidFlow = 0;
     if (input.flow) {
-      flowStats = regionFlowStats(input.flow, input.landmarks, this.options.subtractRigid);
+      const rigid = this.options.subtractRigid ? robustSimilarity(prev ?? coords, coords) : false;
+      flowStats = regionFlowStats(input.flow, input.landmarks, rigid);
       const leak = Math.exp(-dt / this.options.flowLeakMs);
       const acc = (key: RegionName | 'rigid', u: number, v: number): number => {
         const a = this.flowAcc.get(key) ?? { u: 0, v: 0 };
@@ -127,7 +144,6 @@ export class MotionSignal {
     }
     const regionPx = zeros();
     for (const r of REGION_NAMES) regionPx[r] = flowPx ? 0.5 * (landmarkPx[r] + flowPx[r]) : landmarkPx[r];
-    const rigidLandmark = Math.hypot(rigidShift[0], rigidShift[1]);
     return {
       regionPx, landmarkPx, flowPx, flowStats,
       rigidPx: flowPx ? 0.5 * (rigidLandmark + rigidFlow) : rigidLandmark,
@@ -152,41 +168,54 @@ export class MotionSignal {
     this.refCache = null;
     this.refCacheMs = -Infinity;
     this.flowAcc.clear();
+    this.prevCoords = null;
     this.lastTs = null;
     this.pending = null;
   }
 
-  private landmarkMotion(coords: Float64Array, t: number): { landmarkPx: RegionValues; rigidShift: [number, number] } {
+  private landmarkMotion(
+    coords: Float64Array, frame: Float64Array | null, alignment: Affine2x3 | null, t: number,
+  ): { landmarkPx: RegionValues; rigidLandmark: number } {
     const { referenceMs, referenceMinFrames } = this.options;
     while (this.reference.length > referenceMinFrames && t - this.reference[0].t > referenceMs) this.reference.shift();
-    const ref = this.referenceCoords(t) ?? coords;
-    const dx = (i: number): number => coords[2 * i] - ref[2 * i];
-    const dy = (i: number): number => coords[2 * i + 1] - ref[2 * i + 1];
-    const rigid = RIGID_REGION.landmarks;
-    const rigidShift: [number, number] = [median(rigid.map(dx)), median(rigid.map(dy))];
-    const [sx, sy] = this.options.subtractRigid ? rigidShift : [0, 0];
+    const ref = this.referenceCoords(t);
     const landmarkPx = zeros();
+    if (!ref) return { landmarkPx, rigidLandmark: 0 };
+    const fit = robustSimilarity(coords, ref.crop);
+    const cur = new Float64Array(coords.length);
+    for (let i = 0; i < LANDMARK_COUNT; i++) {
+      const [x, y] = this.options.subtractRigid ? applySimilarity(fit, coords[2 * i], coords[2 * i + 1]) : [coords[2 * i], coords[2 * i + 1]];
+      cur[2 * i] = x; cur[2 * i + 1] = y;
+    }
     for (const r of REGION_NAMES) {
       const idx = REGIONS[r].landmarks;
       let ss = 0;
-      for (const i of idx) ss += (dx(i) - sx) ** 2 + (dy(i) - sy) ** 2;
+      for (const i of idx) ss += (cur[2 * i] - ref.crop[2 * i]) ** 2 + (cur[2 * i + 1] - ref.crop[2 * i + 1]) ** 2;
       landmarkPx[r] = Math.sqrt(ss / idx.length);
     }
-    return { landmarkPx, rigidShift };
+    const rigidLandmark = frame && ref.frame && alignment
+      ? similarityRms(robustSimilarity(frame, ref.frame), frame) * affineScale(alignment)
+      : similarityRms(fit, coords);
+    return { landmarkPx, rigidLandmark };
   }
 
-  private referenceCoords(t: number): Float64Array | null {
+  /** Per-coordinate medians of the reference (crop px, and frame px when every sample has them). */
+  private referenceCoords(t: number): { crop: Float64Array; frame: Float64Array | null } | null {
     const n = this.reference.length;
     if (n === 0) return null;
     if (this.refCache && t - this.refCacheMs < this.options.referenceRefreshMs) return this.refCache;
-    const out = new Float64Array(LANDMARK_COUNT * 2);
     const col = new Float64Array(n);
-    for (let k = 0; k < out.length; k++) {
-      for (let j = 0; j < n; j++) col[j] = this.reference[j].coords[k];
-      out[k] = median(col);
-    }
-    this.refCache = out;
+    const medians = (get: (s: ReferenceSample) => Float64Array): Float64Array => {
+      const out = new Float64Array(LANDMARK_COUNT * 2);
+      for (let k = 0; k < out.length; k++) {
+        for (let j = 0; j < n; j++) col[j] = get(this.reference[j])[k];
+        out[k] = median(col);
+      }
+      return out;
+    };
+    const withFrame = this.reference.every((s) => s.frame !== null);
+    this.refCache = { crop: medians((s) => s.coords), frame: withFrame ? medians((s) => s.frame!) : null };
     this.refCacheMs = t;
-    return out;
+    return this.refCache;
   }
 }

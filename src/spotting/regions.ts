@@ -11,6 +11,7 @@
  * [1, 128, 128, 2] tensor MolStream.push returns, in pixels of the 128 crop (previous frame -> this frame).
  */
 import type { Point } from '../pipeline/types';
+import type { Similarity } from './rigid-fit';
 import { median, trimmedMean } from './robust-stats';
 
 export const FLOW_SIZE = 128;
@@ -45,8 +46,9 @@ export const REGIONS: Readonly<Record<RegionName, RegionDef>> = {
 export const EYE_REGIONS: readonly RegionName[] = ['eyeL', 'eyeR'];
 
 /**
- * The nose bridge (27-30) moves with the skull and with hardly any expression muscle, so its motion is the
- * rigid (head) component that alignment left behind.
+ * The nose bridge (27-30): the per-frame rigid flow estimate of `regionFlowStats` without landmark history
+ * (the frames record's diagnostic). It moves with the crop's re-alignment when the mouth corners or the eyes
+ * move, so spotting itself subtracts a robust similarity fit instead (rigid-fit.ts).
  */
 export const RIGID_REGION: RegionDef = { landmarks: [27, 28, 29, 30], marginPx: 4 };
 
@@ -124,14 +126,21 @@ export function medianFlow(flow: ArrayLike<number>, box: PixelBox): FlowVector {
   return { u: median(us), v: median(vs) };
 }
 
-/** Statistics of (flow - offset) inside the box; zero stats for an empty box. */
-export function boxFlowStats(flow: ArrayLike<number>, box: PixelBox, offset: FlowVector = { u: 0, v: 0 }): RegionFlowStats {
+/** The flow a similarity transform (previous -> this frame) puts on pixel (x, y). */
+function rigidFlowAt(s: Similarity, x: number, y: number): FlowVector {
+  return { u: (s.a - 1) * x - s.b * y + s.tx, v: s.b * x + (s.a - 1) * y + s.ty };
+}
+
+/** Statistics of (flow - offset) inside the box, offset a constant vector or a similarity's flow field; zero
+ *  stats for an empty box. */
+export function boxFlowStats(flow: ArrayLike<number>, box: PixelBox, offset: FlowVector | Similarity = { u: 0, v: 0 }): RegionFlowStats {
   const mags: number[] = [];
   let su = 0, sv = 0;
   for (let y = box.y0; y < box.y1; y++) {
     for (let x = box.x0; x < box.x1; x++) {
       const k = (y * FLOW_SIZE + x) * 2;
-      const u = flow[k] - offset.u, v = flow[k + 1] - offset.v;
+      const o = 'a' in offset ? rigidFlowAt(offset, x, y) : offset;
+      const u = flow[k] - o.u, v = flow[k + 1] - o.v;
       su += u; sv += v;
       mags.push(Math.hypot(u, v));
     }
@@ -144,23 +153,33 @@ export function boxFlowStats(flow: ArrayLike<number>, box: PixelBox, offset: Flo
 }
 
 export interface FlowRegionsResult {
-  /** Median flow of the nose bridge (px/frame): the residual head motion. */
+  /** The rigid flow (px/frame) at the landmarks' centroid: the nose bridge's median flow, or the given
+   *  similarity's flow there. */
   rigid: FlowVector;
-  /** Whether `rigid` was subtracted before the region statistics. */
+  /** Whether the rigid flow was subtracted before the region statistics. */
   rigidSubtracted: boolean;
   regions: Record<RegionName, RegionFlowStats>;
 }
 
 /**
- * Per-region flow statistics for one frame pair. With `subtractRigid` (the default) the nose bridge's median
- * flow is removed first, so residual head translation is not counted as expression motion.
+ * Per-region flow statistics for one frame pair, after removing the rigid flow: `true` (the default) the nose
+ * bridge's median flow, a `Similarity` (previous -> this frame, crop px) its flow field, `false` nothing.
  */
-export function regionFlowStats(flow: ArrayLike<number>, landmarks: readonly Point[], subtractRigid = true): FlowRegionsResult {
+export function regionFlowStats(flow: ArrayLike<number>, landmarks: readonly Point[], rigid: boolean | Similarity = true): FlowRegionsResult {
   checkFlow(flow);
   checkLandmarks(landmarks);
-  const rigid = medianFlow(flow, regionBox(RIGID_REGION, landmarks));
-  const offset = subtractRigid ? rigid : { u: 0, v: 0 };
   const regions = {} as Record<RegionName, RegionFlowStats>;
+  let rigidVec: FlowVector;
+  let offset: FlowVector | Similarity;
+  if (typeof rigid === 'boolean') {
+    rigidVec = medianFlow(flow, regionBox(RIGID_REGION, landmarks));
+    offset = rigid ? rigidVec : { u: 0, v: 0 };
+  } else {
+    let cx = 0, cy = 0;
+    for (const [x, y] of landmarks) { cx += x; cy += y; }
+    rigidVec = rigidFlowAt(rigid, cx / landmarks.length, cy / landmarks.length);
+    offset = rigid;
+  }
   for (const name of REGION_NAMES) regions[name] = boxFlowStats(flow, regionBox(REGIONS[name], landmarks), offset);
-  return { rigid, rigidSubtracted: subtractRigid, regions };
+  return { rigid: rigidVec, rigidSubtracted: rigid !== false, regions };
 }

@@ -96,11 +96,31 @@ describe('spot stage', { timeout: 60_000 }, () => {
     const blink: PlantedMotion = { kind: 'blink', ...timing(3, 0.25), closure: 0.9 };
     const { events } = await run(stage, spec({ durationS: 9, motions: [blink, expression(6, 0.6, smile(1.5))] }));
     expect(events.map((e) => e.kind)).toEqual(['blink', 'macro']);
-    expect(Math.abs(events[0].onsetFrame - 90)).toBeLessThanOrEqual(1);
+    // The onset follows the falling score back into the noise: within 2 frames (the evaluation allows 3).
+    expect(Math.abs(events[0].onsetFrame - 90)).toBeLessThanOrEqual(2);
     expect(Math.abs(events[1].onsetFrame - 180)).toBeLessThanOrEqual(1);
     expect(events.every((e) => e.label === null && e.probabilities === null)).toBe(true);
     expect(mol.clips).toEqual([]);
     expect(events.map((e) => e.id)).toEqual([1, 2]);
+  });
+
+  it('an event still open at the last frame is closed by flush, classified and exported', async () => {
+    const stage = new SpotStage();
+    const mol = new RecordingClassifier([0.1, 0.8, 0.1]);
+    stage.setClassifier(mol);
+    // A 300 ms brow raise ending 1 frame before the source ends: nothing closes it but the flush.
+    const outputs = [];
+    for (const r of frameResults(spec({ durationS: 6, motions: [{ kind: 'expression', ...timing(5.64, 0.3), moves: browRaise(1.5) }] }))) {
+      outputs.push(await stage.push(r));
+    }
+    expect(outputs.flatMap((o) => o.events)).toEqual([]);
+    const tail = await stage.flush();
+    expect(tail.map((e) => e.kind)).toEqual(['micro']);
+    expect(Math.abs(tail[0].onsetFrame - 169)).toBeLessThanOrEqual(2);
+    expect(tail[0].offsetFrame).toBeGreaterThanOrEqual(176);
+    expect(tail[0].offsetFrame).toBeLessThanOrEqual(179);
+    expect(tail[0].label).toBe('positive');
+    expect(await stage.flush()).toEqual([]);
   });
 
   it('at 100 fps a long micro event has several clips; at most maxClipsPerEvent are classified and pooled', async () => {

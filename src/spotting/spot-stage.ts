@@ -71,6 +71,7 @@ export class SpotStage {
       timestampMs: result.timestampMs,
       landmarks: result.faceFound ? result.landmarks68Crop : null,
       flow: result.model?.flow ?? null,
+      alignment: result.faceFound ? result.alignment : null,
     });
     const events: SpottedEvent[] = [];
     for (const interval of step.intervals) events.push(await this.toEvent(interval));

@@ -124,13 +124,15 @@ window.__analyze = async (req: AnalyzeRequest): Promise<AnalyzeOutcome> => {
     await window.__emitFrame(JSON.stringify(record), crop, flow);
     if (statusEl) statusEl.textContent = `frame ${frames}`;
   });
+  // An event still open at the last frame is closed by the stage's flush, not lost.
+  const spotting = recorder ? recorder.finish(await pipeline.finishSpotting()) : null;
   pipeline.dispose();
   return {
     summary: {
       frames, facesFound, droppedFrames: source.droppedFrames, decodePath: source.decodePath, backend: pipeline.backend,
       fallbackReason: pipeline.fallbackReason, width, height, classes, weights, modelFrames, status,
     },
-    spotting: recorder ? recorder.finish() : null,
+    spotting,
   };
 };
 

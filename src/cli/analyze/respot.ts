@@ -14,7 +14,7 @@ import { spotFrames } from '../../spotting/spotter';
 import { eventRecord, eventsToCsv, eventsToJson, traceToCsv } from '../../spotting/event-export';
 import { fromFloat16Bits } from './float16';
 import type { FrameRecord } from './frame-record';
-import type { Point } from '../../pipeline/types';
+import type { Affine2x3, Point } from '../../pipeline/types';
 
 export class RespotInputError extends Error {
   override name = 'RespotInputError';
@@ -66,6 +66,7 @@ export function respot(dir: string, outDir: string): { frames: number; events: R
         index: r.index, timestampMs: r.timestampMs,
         landmarks: r.faceFound && r.landmarks68Crop ? (r.landmarks68Crop as unknown as Point[]) : null,
         flow: flow ? flow(r.index, r.model !== null && r.model !== undefined) : null,
+        alignment: r.alignment && r.alignment.length === 6 ? (r.alignment as unknown as Affine2x3) : null,
       };
     }
   };

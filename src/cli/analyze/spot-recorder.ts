@@ -67,6 +67,7 @@ export class SpotRecorder {
       const step = this.spotter.push({
         index: result.index, timestampMs: result.timestampMs,
         landmarks: result.faceFound ? result.landmarks68Crop : null, flow: result.model?.flow ?? null,
+        alignment: result.faceFound ? result.alignment : null,
       });
       row = step.row;
       closed = step.intervals.map(eventRecord);
