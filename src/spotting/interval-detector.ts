@@ -57,11 +57,14 @@ export interface DetectorOptions {
    * distances to a noisy neutral reference after a similarity fit, so its tail is heavier than one Gaussian's.
    * Chosen on synthetic material (25 fps, landmark noise 0.15 px, 8 min of noise; planted brow raises and
    * smiles of 0.5-1.1 px, the half of a 1.2-2.2 px planted ME the app's landmarks register): z = 4 gave 0.38
-   * false micro events per minute, 5 and 6 none; 0.7 px MEs were found 16/16 at 4, 15/16 at 5, 11/16 at 6.
+   * false micro events per minute, 5 and 6 none; 0.7 px MEs were found 14/16 at 4 and 5, 10/16 at 6 (0.9 px
+   * and up: all at each).
    * On the real talking clip (franck, no ME) 4, 5 and 6 gave the same events.
    */
   highZ: number;
-  /** End threshold: back within 2 sigmas of the median is back at rest (97.7 % of Gaussian noise lies below). */
+  /** End threshold: back in the range of the score at rest. The score is the max of 8 region z-scores, so at
+   *  rest it is over 2 on 17 % of frames (synthetic noise, 0.15 px, 2 min) and a run ending at 2 lingers and
+   *  swallows the next movement; 97 % of rest frames lie under 2.75, 99 % under 3.1. */
   lowZ: number;
   /** Shortest ME in the literature is about 1/25 s. */
   minDurationMs: number;
@@ -97,7 +100,7 @@ export interface DetectorOptions {
 }
 
 export const DEFAULT_DETECTOR: Readonly<DetectorOptions> = {
-  highZ: 5, lowZ: 2, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
+  highZ: 5, lowZ: 3, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
   microMaxMs: 500, blinkEarRatio: 0.85, blinkMaxClosureMs: 400, headRatio: 1,
 };
 
