@@ -111,7 +111,12 @@ export class AppController {
         }
         await this.analyse(gen, pipeline, frame);
       });
-      if (gen === this.generation) useAppStore.getState().setSourceStatus('ended');
+      if (gen !== this.generation) return;
+      // A file that ended mid-expression: the event still open at its last frame is closed, not lost.
+      const tail = await pipeline.finishSpotting();
+      if (gen !== this.generation) return;
+      if (tail.length > 0) useAppStore.getState().addEvents(tail);
+      useAppStore.getState().setSourceStatus('ended');
     } catch (err) {
       if (gen !== this.generation) return;
       const s = useAppStore.getState();

@@ -3,7 +3,7 @@
  * structural interface so the controller depends on behaviour, not on the module layout.
  */
 import type { Frame } from '../ingest/types';
-import type { FrameResult } from '../pipeline/types';
+import type { FrameResult, SpottedEvent } from '../pipeline/types';
 
 export interface AppPipeline {
   /** tfjs backend in use ('webgpu', 'webgl', 'cpu'). */
@@ -11,6 +11,8 @@ export interface AppPipeline {
   /** Why WebGPU is not in use, or null. */
   readonly fallbackReason: string | null;
   process(frame: Frame): Promise<FrameResult>;
+  /** End of a source: spotted events still open at its last frame (closed and classified). */
+  finishSpotting(): Promise<SpottedEvent[]>;
   /** Forget tracking and window state (new source). */
   reset(): void;
   dispose(): void;
