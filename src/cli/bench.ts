@@ -73,7 +73,7 @@ function table(rows: string[][]): string {
 function print(r: BenchReport): void {
   const y = r.yardstickBest;
   console.log(`adapter: ${r.adapter}`);
-  console.log(`yardstick (our register-blocked matmul): ${r.yardstick.map((m) => `${m.size}^3 ${m.ms.toFixed(1)} ms = ${m.gflops.toFixed(2)} GFLOP/s`).join('; ')} -> best ${y.toFixed(2)} GFLOP/s\n`);
+  console.log(`yardstick (our register-blocked matmul): ${r.yardstick.map((m) => `${m.size}^3 ${m.block} ${m.ms.toFixed(1)} ms = ${m.gflops.toFixed(2)}`).join('; ')} GFLOP/s -> best ${y.toFixed(2)} GFLOP/s\n`);
   const head = ['', 'MFLOP', 'ours', 'stock webgpu', 'tfjs cpu', 'stock/ours', 'cpu/ours', 'ours GFLOP/s', '% yardstick'];
   if (r.kernels.length > 0) {
     console.log('per kernel (median wall time incl. read-back):');

@@ -7,6 +7,8 @@ import type { Activation, FccBranch, FccParams, MolOps } from '../../model/ops';
 import { PAPER_CONFIG, RT_CONFIG, type MolConfig } from '../../model/config';
 import { flops } from './flop-count';
 import { MolConv2d, type Conv2dBlock } from '../../model/kernels/conv2d';
+import { MolKnn } from '../../model/kernels/knn';
+import { MolConv3dPool } from '../../model/kernels/conv3d-pool';
 
 export interface KernelBenchCase {
   name: string;
@@ -89,6 +91,13 @@ const shared: KernelBenchCase[] = [
     call: (ops, t) => ops.knn(t[0] as tf.Tensor4D, 4),
     flops: (_o, t) => flops.knn(t[0] as tf.Tensor4D),
   },
+  // Top-k pass blocks (queries x candidates), ours only; the plain row above is the default block.
+  ...([[1, 1], [2, 4], [4, 2], [8, 2]] as const).map(([queries, candidates]): KernelBenchCase => ({
+    name: `knn k=4 [1,16,16,128] [block ${queries}q x ${candidates}c]`, config: 'both', oursOnly: true,
+    make: () => [rnd([1, 16, 16, 128], 40)],
+    call: (_ops, t) => tf.engine().runKernel(MolKnn, { u: t[0] }, { k: 4, block: { queries, candidates } } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    flops: (_o, t) => flops.knn(t[0] as tf.Tensor4D),
+  })),
   {
     name: 'ccc fused k=4 [1,16,16,128]', config: 'both',
     make: () => { const w = cccWeights(50); return [rnd([1, 16, 16, 128], 41), w.theta, w.thetaBias, w.phi, w.phiBias]; },
@@ -99,6 +108,12 @@ const shared: KernelBenchCase[] = [
     name: 'conv3dPool [1,14,16,16,128] -> [1,5,4,4,32]', config: 'both',
     make: () => [rnd([1, 14, 16, 16, 128], 60), rnd([5, 2, 2, 128, 32], 61, 0.02), rnd([32], 62)],
     call: (ops, t) => ops.conv3dPool(t[0] as tf.Tensor5D, t[1] as tf.Tensor5D, t[2] as tf.Tensor1D),
+    flops: (_o, t) => flops.conv3dPool(t[0] as tf.Tensor5D, t[1] as tf.Tensor5D),
+  },
+  {
+    name: 'conv3dPool [1,14,16,16,128] -> [1,5,4,4,32] [block 4ch]', config: 'both', oursOnly: true,
+    make: () => [rnd([1, 14, 16, 16, 128], 60), rnd([5, 2, 2, 128, 32], 61, 0.02), rnd([32], 62)],
+    call: (_ops, t) => tf.engine().runKernel(MolConv3dPool, { x: t[0], w: t[1], b: t[2] }, { vec4s: 1 } as unknown as tf.NamedAttrMap) as tf.Tensor,
     flops: (_o, t) => flops.conv3dPool(t[0] as tf.Tensor5D, t[1] as tf.Tensor5D),
   },
   {

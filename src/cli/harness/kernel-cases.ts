@@ -16,6 +16,7 @@ import { knnReference } from '../../model/kernels/knn.reference';
 import { cccEdgeReference, type CccArrays } from '../../model/kernels/ccc-edge.reference';
 import { conv3dPoolReference } from '../../model/kernels/conv3d-pool.reference';
 import { denseReference } from '../../model/kernels/dense.reference';
+import { MolDense, type DenseBlock } from '../../model/kernels/dense';
 import { seededRandom, uniformArray } from './seeded-random';
 
 export interface CaseOutput {
@@ -238,15 +239,17 @@ function conv3dPoolCase(xs: [number, number, number, number, number], ws: [numbe
   };
 }
 
-function denseCase(n: number, inDim: number, outDim: number, bias: boolean, activation: Activation): KernelCase {
+function denseCase(n: number, inDim: number, outDim: number, bias: boolean, activation: Activation, block?: DenseBlock): KernelCase {
   return {
-    name: `dense [${n},${inDim}]x[${inDim},${outDim}]${bias ? '+b' : ''} ${activation}`,
+    name: `dense [${n},${inDim}]x[${inDim},${outDim}]${bias ? '+b' : ''} ${activation}${block ? ` block ${block.rows}x${4 * block.vec4s}` : ''}`,
     async run(rand) {
       const x = uniformArray(rand, n * inDim), w = uniformArray(rand, inDim * outDim, 1 / Math.sqrt(inDim));
       const b = bias ? uniformArray(rand, outDim) : null;
       const want = denseReference(x, n, inDim, w, outDim, b, activation);
       const tx = tf.tensor2d(x, [n, inDim]), tw = tf.tensor2d(w, [inDim, outDim]), tb = b ? tf.tensor1d(b) : null;
-      const got = await read(ops.dense(tx, tw, tb, activation));
+      const got = await read(block
+        ? tf.engine().runKernel(MolDense, { x: tx, w: tw, ...(tb ? { bias: tb } : {}) }, { activation, alpha: 0.1, block } as unknown as tf.NamedAttrMap) as tf.Tensor
+        : ops.dense(tx, tw, tb, activation));
       tx.dispose(); tw.dispose(); tb?.dispose();
       return { got, want, atol: ATOL, rtol: RTOL };
     },
@@ -286,10 +289,16 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   cccCase([1, 16, 16, 32], 4),
   conv3dPoolCase([1, 14, 16, 16, 128], [5, 2, 2, 128, 32]),
   conv3dPoolCase([2, 7, 6, 5, 8], [3, 2, 2, 8, 4]),
+  conv3dPoolCase([1, 6, 7, 9, 12], [2, 3, 2, 12, 24]),
   denseCase(1, 2560, 256, true, 'relu'),
   denseCase(7, 100, 130, true, 'leakyRelu'),
   denseCase(3, 37, 5, false, 'linear'),
   denseCase(9, 64, 64, true, 'linear'),
+  // The yardstick's blocks, with partial row and column blocks on the vec4 and scalar paths.
+  ...([[8, 2], [8, 1], [4, 2], [2, 2], [1, 2]] as const).flatMap(([rows, vec4s]) => [
+    denseCase(11, 24, 20, true, 'leakyRelu', { rows, vec4s }),
+    denseCase(5, 13, 9, false, 'linear', { rows, vec4s }),
+  ]),
 ];
 
 export function caseSeed(index: number): number {

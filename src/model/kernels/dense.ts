@@ -1,7 +1,8 @@
 /**
- * MolDense: y = act(x [N, in] @ w [in, out] + b), register-blocked: an invocation owns up to 4 rows x 4 columns
- * (4 vec4 accumulators), reads w as vec4 along `out` and x as vec4 along `in` when the sizes allow, and uses no
- * workgroup memory (slow on SwiftShader). With N >= 4 this is also the benchmark's yardstick matmul.
+ * MolDense: y = act(x [N, in] @ w [in, out] + b), register-blocked: an invocation owns `rows` rows x 4*`vec4s` columns
+ * (rows*vec4s vec4 accumulators; default 4 x 4, or N x 4 when N < 4), reads w as vec4 along `out` and x as vec4 along
+ * `in` when the sizes allow, and uses no workgroup memory (slow on SwiftShader). The benchmark's yardstick is the best
+ * rate of this kernel over several blocks on square matrices.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -11,7 +12,15 @@ import { packUniforms, uniformsWgsl, type UniformSpec } from './uniforms';
 
 export const MolDense = 'MolDense';
 
-export interface DenseAttrs { activation: Activation; alpha: number }
+/** Register block of one invocation: `rows` rows x `vec4s` groups of 4 output columns. */
+export interface DenseBlock { rows: 1 | 2 | 4 | 8; vec4s: 1 | 2 }
+
+export interface DenseAttrs {
+  activation: Activation;
+  alpha: number;
+  /** Register block override (tests and the yardstick); 4 (or N) rows x 4 columns otherwise. */
+  block?: DenseBlock;
+}
 
 function validateInputs(x: TensorInfo, w: TensorInfo, b: TensorInfo | undefined, attrs: DenseAttrs): { n: number; inDim: number; outDim: number } {
   const fail = (m: string) => { throw new MolKernelInputError(MolDense, m); };
@@ -38,32 +47,42 @@ export class DenseProgram implements WebGPUProgram {
   variableComponents: number[];
   uniforms = uniformsWgsl(UNIFORMS);
   readonly workItems: number;
-  /** Rows per invocation: 4, or N when N < 4 (no wasted accumulators for a single frame). */
+  /** Rows per invocation: 4 by default, or N when N < 4 (no wasted accumulators for a single frame). */
   private readonly rows: number;
+  private readonly vec4s: number;
   private readonly xVec4: boolean;
   private readonly wVec4: boolean;
 
   constructor(private readonly g: { n: number; inDim: number; outDim: number }, private readonly attrs: DenseAttrs, private readonly hasBias: boolean) {
     this.outputShape = [g.n, g.outDim];
-    this.rows = Math.min(4, g.n);
+    this.rows = Math.min(attrs.block?.rows ?? 4, g.n);
+    this.vec4s = attrs.block?.vec4s ?? 1;
     this.xVec4 = g.inDim % 4 === 0;
     this.wVec4 = g.outDim % 4 === 0;
     this.variableNames = ['x', 'w', ...(hasBias ? ['bias'] : [])];
     this.variableComponents = [this.xVec4 ? 4 : 1, this.wVec4 ? 4 : 1, ...(hasBias ? [1] : [])];
-    this.workItems = Math.ceil(g.n / this.rows) * Math.ceil(g.outDim / 4);
-    this.shaderKey = `molDense_${this.rows}_${attrs.activation}_${hasBias}_${this.xVec4}_${this.wVec4}`;
+    this.workItems = Math.ceil(g.n / this.rows) * Math.ceil(g.outDim / (4 * this.vec4s));
+    this.shaderKey = `molDense_${this.rows}x${this.vec4s}_${(g.outDim / 4) % this.vec4s === 0}_${attrs.activation}_${hasBias}_${this.xVec4}_${this.wVec4}`;
     ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(this.workItems));
   }
 
   uniformData() {
     const g = this.g;
-    return packUniforms(UNIFORMS, { n: g.n, inDim: g.inDim, outDim: g.outDim, colBlocks: Math.ceil(g.outDim / 4), workItems: this.workItems, alpha: this.attrs.alpha });
+    return packUniforms(UNIFORMS, { n: g.n, inDim: g.inDim, outDim: g.outDim, colBlocks: Math.ceil(g.outDim / (4 * this.vec4s)), workItems: this.workItems, alpha: this.attrs.alpha });
   }
 
   getUserCode(): string {
     const rs = [...Array(this.rows).keys()];
+    const vs = [...Array(this.vec4s).keys()];
+    const acc = (r: number, v: number) => `acc${r}_${v}`;
     const loadW = this.wVec4
-      ? 'fn loadW(k : i32, col : i32) -> vec4<f32> { return w[k * uniforms.colBlocks + col / 4]; }'
+      ? (this.g.outDim / 4) % this.vec4s === 0
+        ? 'fn loadW(k : i32, col : i32) -> vec4<f32> { return w[k * (uniforms.outDim / 4) + col / 4]; }'
+        // A partial last column block: clamp the load, zeros past outDim.
+        : `fn loadW(k : i32, col : i32) -> vec4<f32> {
+             let last = uniforms.outDim / 4 - 1;
+             return select(vec4<f32>(0.0), w[k * (last + 1) + min(col / 4, last)], col / 4 <= last);
+           }`
       : `${vec4LoaderWgsl('w')}
          fn loadW(k : i32, col : i32) -> vec4<f32> {
            let b = k * uniforms.outDim + col;
@@ -72,12 +91,13 @@ export class DenseProgram implements WebGPUProgram {
          }`;
     const inner = this.xVec4
       ? `for (var k4 = 0; k4 < uniforms.inDim / 4; k4++) {
-           let w0 = loadW(k4 * 4, col); let w1 = loadW(k4 * 4 + 1, col); let w2 = loadW(k4 * 4 + 2, col); let w3 = loadW(k4 * 4 + 3, col);
-           ${rs.map((r) => `{ let v = x[xr${r} * (uniforms.inDim / 4) + k4]; acc${r} += w0 * v.x + w1 * v.y + w2 * v.z + w3 * v.w; }`).join('\n')}
+           ${vs.map((v) => `let w${v}0 = loadW(k4 * 4, col + ${4 * v}); let w${v}1 = loadW(k4 * 4 + 1, col + ${4 * v}); let w${v}2 = loadW(k4 * 4 + 2, col + ${4 * v}); let w${v}3 = loadW(k4 * 4 + 3, col + ${4 * v});`).join('\n')}
+           ${rs.map((r) => `{ let xv = x[xr${r} * (uniforms.inDim / 4) + k4];
+             ${vs.map((v) => `${acc(r, v)} += w${v}0 * xv.x + w${v}1 * xv.y + w${v}2 * xv.z + w${v}3 * xv.w;`).join(' ')} }`).join('\n')}
          }`
       : `for (var k = 0; k < uniforms.inDim; k++) {
-           let wv = loadW(k, col);
-           ${rs.map((r) => `acc${r} += wv * x[xr${r} * uniforms.inDim + k];`).join(' ')}
+           ${vs.map((v) => `let wv${v} = loadW(k, col + ${4 * v});`).join(' ')}
+           ${rs.map((r) => `{ let xv = x[xr${r} * uniforms.inDim + k]; ${vs.map((v) => `${acc(r, v)} += wv${v} * xv;`).join(' ')} }`).join('\n')}
          }`;
     return `
       ${activationWgsl(this.attrs.activation)}
@@ -87,16 +107,19 @@ export class DenseProgram implements WebGPUProgram {
         if (index >= uniforms.workItems) { return; }
         let cb = index % uniforms.colBlocks;
         let row0 = (index / uniforms.colBlocks) * ${this.rows};
-        let col = cb * 4;
-        ${rs.map((r) => `let xr${r} = min(row0 + ${r}, uniforms.n - 1); var acc${r} = vec4<f32>(0.0);`).join('\n')}
+        let col = cb * ${4 * this.vec4s};
+        ${rs.map((r) => `let xr${r} = min(row0 + ${r}, uniforms.n - 1); ${vs.map((v) => `var ${acc(r, v)} = vec4<f32>(0.0);`).join(' ')}`).join('\n')}
         ${inner}
-        ${this.hasBias ? 'let b4 = bias4(col);' : 'let b4 = vec4<f32>(0.0);'}
+        ${vs.map((v) => `{
+        let c0 = col + ${4 * v};
+        ${this.hasBias ? 'let b4 = bias4(c0);' : 'let b4 = vec4<f32>(0.0);'}
         ${rs.map((r) => `
         if (row0 + ${r} < uniforms.n) {
-          var v = activate(acc${r} + b4);
-          let o = (row0 + ${r}) * uniforms.outDim + col;
-          for (var c = 0; c < 4; c++) { if (col + c < uniforms.outDim) { result[o + c] = v[c]; } }
+          let y = activate(${acc(r, v)} + b4);
+          let o = (row0 + ${r}) * uniforms.outDim + c0;
+          for (var c = 0; c < 4; c++) { if (c0 + c < uniforms.outDim) { result[o + c] = y[c]; } }
         }`).join('')}
+        }`).join('\n')}
       }
     `;
   }
@@ -105,6 +128,8 @@ export class DenseProgram implements WebGPUProgram {
 export function molDense(args: { inputs: Record<string, TensorInfo>; backend: WebGPUBackend; attrs: DenseAttrs }): TensorInfo {
   const { x, w, bias } = args.inputs;
   const g = validateInputs(x, w, bias, args.attrs);
+  const block = args.attrs.block;
+  if (block && (![1, 2, 4, 8].includes(block.rows) || ![1, 2].includes(block.vec4s))) throw new MolKernelInputError(MolDense, `unsupported block ${JSON.stringify(block)}`);
   const program = new DenseProgram(g, args.attrs, bias !== undefined);
   return args.backend.runWebGPUProgram(program, [x, w, ...(bias ? [bias] : [])], 'float32', program.uniformData());
 }

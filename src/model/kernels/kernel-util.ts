@@ -16,8 +16,8 @@ export class MolKernelInputError extends Error {
 export const WORKGROUP_SIZE: [number, number, number] = [64, 1, 1];
 
 /** A 1-D dispatch covering `workItems` invocations; main(index) must return early for index >= workItems. */
-export function flatDispatch(workItems: number): { dispatchLayout: { x: number[] }; dispatch: [number, number, number] } {
-  return { dispatchLayout: { x: [0] }, dispatch: [Math.max(1, Math.ceil(workItems / WORKGROUP_SIZE[0])), 1, 1] };
+export function flatDispatch(workItems: number, workgroupSize: number = WORKGROUP_SIZE[0]): { dispatchLayout: { x: number[] }; dispatch: [number, number, number] } {
+  return { dispatchLayout: { x: [0] }, dispatch: [Math.max(1, Math.ceil(workItems / workgroupSize)), 1, 1] };
 }
 
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leakyRelu'];
