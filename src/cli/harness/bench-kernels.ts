@@ -8,6 +8,8 @@ import { PAPER_CONFIG, RT_CONFIG, type MolConfig } from '../../model/config';
 import { flops } from './flop-count';
 import { MolConv2d, type Conv2dBlock } from '../../model/kernels/conv2d';
 import { MolKnn } from '../../model/kernels/knn';
+import { MolDeconv, type DeconvBlock } from '../../model/kernels/deconv';
+import { MolCccEdge } from '../../model/kernels/ccc-edge';
 import { MolConv3dPool } from '../../model/kernels/conv3d-pool';
 
 export interface KernelBenchCase {
@@ -35,12 +37,14 @@ function conv(name: string, config: KernelBenchCase['config'], x: number[], w: n
   };
 }
 
-function deconv(name: string, config: KernelBenchCase['config'], x: number[], outC: number): KernelBenchCase {
+function deconv(name: string, config: KernelBenchCase['config'], x: number[], outC: number, block?: DeconvBlock): KernelBenchCase {
   const w = [4, 4, outC, x[3]];
   return {
-    name, config,
+    name: block ? `${name} [block ${block.pixels}px x ${4 * block.vec4s}ch]` : name, config, oursOnly: block !== undefined,
     make: () => [rnd(x, 5), rnd(w, 6, 1 / Math.sqrt(4 * x[3]))],
-    call: (ops, t) => ops.deconv(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D, { activation: 'leakyRelu', alpha: 0.1 }),
+    call: (ops, t) => (block
+      ? tf.engine().runKernel(MolDeconv, { x: t[0], w: t[1] }, { activation: 'leakyRelu', alpha: 0.1, block } as unknown as tf.NamedAttrMap) as tf.Tensor
+      : ops.deconv(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D, { activation: 'leakyRelu', alpha: 0.1 })),
     flops: () => 2 * x[0] * 4 * x[1] * x[2] * outC * 4 * x[3],
   };
 }
@@ -59,6 +63,9 @@ function perConfig(cfg: MolConfig): KernelBenchCase[] {
     ...BLOCK_VARIANTS.map((b) => conv(`flow conv3_1 [1,16,16,${f.redir + 441 + 256}] k3 ->${f.conv3_1}`, c, [1, 16, 16, f.redir + 441 + 256], [3, 3, f.redir + 441 + 256, f.conv3_1], 1, 1, true, 'leakyRelu', b)),
     ...BLOCK_VARIANTS.map((b) => conv(`flow conv2 [1,64,64,${f.conv1}] k4 s2 ->${f.conv2}`, c, [1, 64, 64, f.conv1], [4, 4, f.conv1, f.conv2], 2, 1, true, 'leakyRelu', b)),
     deconv(`flow deconv1 [1,32,32,${concat2}] ->${f.deconv1}`, c, [1, 32, 32, concat2], f.deconv1),
+    deconv(`flow deconv1 [1,32,32,${concat2}] ->${f.deconv1}`, c, [1, 32, 32, concat2], f.deconv1, { pixels: 4, vec4s: 1 }),
+    deconv(`flow deconv0 [1,64,64,${f.conv1 + f.deconv1 + 2}] ->${f.deconv0}`, c, [1, 64, 64, f.conv1 + f.deconv1 + 2], f.deconv0),
+    deconv(`flow deconv0 [1,64,64,${f.conv1 + f.deconv1 + 2}] ->${f.deconv0}`, c, [1, 64, 64, f.conv1 + f.deconv1 + 2], f.deconv0, { pixels: 4, vec4s: 1 }),
     {
       name: `correlation [1,16,16,${f.conv3}]`, config: c,
       make: () => [rnd([1, 16, 16, f.conv3], 7), rnd([1, 16, 16, f.conv3], 8)],
@@ -111,6 +118,18 @@ const shared: KernelBenchCase[] = [
     flops: (_o, t) => flops.conv3dPool(t[0] as tf.Tensor5D, t[1] as tf.Tensor5D),
   },
   {
+    name: 'cccEdge k=4 [1,16,16,128] [block 4ch]', config: 'both', oursOnly: true,
+    make: () => { const w = cccWeights(50); return [rnd([1, 16, 16, 128], 41), w.theta, w.thetaBias, w.phi, w.phiBias, fixedNeighbours(1, 256, 4)]; },
+    call: (_ops, t) => tf.engine().runKernel(MolCccEdge, { u: t[0], nbr: t[5], theta: t[1], thetaBias: t[2], phi: t[3], phiBias: t[4] }, { residual: true, vec4s: 1 } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    flops: (_o, t) => flops.cccEdge(t[0] as tf.Tensor4D, 4),
+  },
+  {
+    name: 'cccEdge k=4 [1,16,16,128]', config: 'both', oursOnly: true,
+    make: () => { const w = cccWeights(50); return [rnd([1, 16, 16, 128], 41), w.theta, w.thetaBias, w.phi, w.phiBias, fixedNeighbours(1, 256, 4)]; },
+    call: (_ops, t) => tf.engine().runKernel(MolCccEdge, { u: t[0], nbr: t[5], theta: t[1], thetaBias: t[2], phi: t[3], phiBias: t[4] }, { residual: true } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    flops: (_o, t) => flops.cccEdge(t[0] as tf.Tensor4D, 4),
+  },
+  {
     name: 'conv3dPool [1,14,16,16,128] -> [1,5,4,4,32] [block 4ch]', config: 'both', oursOnly: true,
     make: () => [rnd([1, 14, 16, 16, 128], 60), rnd([5, 2, 2, 128, 32], 61, 0.02), rnd([32], 62)],
     call: (_ops, t) => tf.engine().runKernel(MolConv3dPool, { x: t[0], w: t[1], b: t[2] }, { vec4s: 1 } as unknown as tf.NamedAttrMap) as tf.Tensor,
@@ -137,3 +156,10 @@ function fccParamsFor(t: tf.Tensor[]): FccParams {
 }
 
 export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = [...shared, ...perConfig(RT_CONFIG), ...perConfig(PAPER_CONFIG)];
+
+/** Deterministic, distinct neighbour lists [n, p, k] (node itself first), for timing the edge pass alone. */
+function fixedNeighbours(n: number, p: number, k: number): tf.Tensor3D {
+  const idx = new Int32Array(n * p * k);
+  for (let r = 0; r < n * p; r++) for (let j = 0; j < k; j++) idx[r * k + j] = ((r % p) + j * 37) % p;
+  return tf.tensor3d(idx, [n, p, k], 'int32');
+}

@@ -10,6 +10,7 @@ import { kernelOps as ops, releasePackedFcc } from '../../model/kernels/kernel-o
 import { conv2dReference } from '../../model/kernels/conv2d.reference';
 import { MolConv2d, type Conv2dBlock } from '../../model/kernels/conv2d';
 import { deconvReference } from '../../model/kernels/deconv.reference';
+import { MolDeconv, type DeconvBlock } from '../../model/kernels/deconv';
 import { correlationReference } from '../../model/kernels/correlation.reference';
 import { fccReference, type FccBranchArrays } from '../../model/kernels/fcc.reference';
 import { knnReference } from '../../model/kernels/knn.reference';
@@ -78,7 +79,7 @@ function conv2dCase(name: string, c: Conv2dCase): KernelCase {
   };
 }
 
-function deconvCase(name: string, xs: Shape4, outC: number, activation: Activation): KernelCase {
+function deconvCase(name: string, xs: Shape4, outC: number, activation: Activation, block?: DeconvBlock): KernelCase {
   return {
     name: `deconv ${name}`,
     async run(rand) {
@@ -87,7 +88,9 @@ function deconvCase(name: string, xs: Shape4, outC: number, activation: Activati
       const w = uniformArray(rand, size(wShape), 1 / Math.sqrt(4 * xs[3]));
       const want = deconvReference(x, xs, w, wShape, activation, 0.1);
       const tx = tf.tensor4d(x, xs), tw = tf.tensor4d(w, wShape);
-      const y = ops.deconv(tx, tw, { activation });
+      const y = block
+        ? tf.engine().runKernel(MolDeconv, { x: tx, w: tw }, { activation, alpha: 0.1, block } as unknown as tf.NamedAttrMap) as tf.Tensor4D
+        : ops.deconv(tx, tw, { activation });
       if (y.shape.join() !== want.shape.join()) throw new Error(`deconv ${name}: shape [${y.shape}] != [${want.shape}]`);
       const got = await read(y);
       tx.dispose(); tw.dispose();
@@ -278,6 +281,13 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   deconvCase('up 2->2 linear, batch 2, 4x3', [2, 4, 3, 2], 2, 'linear'),
   deconvCase('1x1 map 4->5', [1, 1, 1, 4], 5, 'leakyRelu'),
   deconvCase('9x7 8->8 (partial column blocks)', [1, 9, 7, 8], 8, 'leakyRelu'),
+  deconvCase('11x10 18->16 leaky (8 px x 8 ch default, vec2 path)', [1, 11, 10, 18], 16, 'leakyRelu'),
+  // Every register block on the vec4, vec2 and scalar paths with partial pixel and channel blocks.
+  ...([[4, 1], [4, 2], [8, 1], [8, 2]] as const).flatMap(([pixels, vec4s]) => [
+    deconvCase(`block ${pixels}px x ${4 * vec4s}ch 3x9 12->10`, [1, 3, 9, 12], 10, 'leakyRelu', { pixels, vec4s }),
+    deconvCase(`block ${pixels}px x ${4 * vec4s}ch 4x11 6->12`, [2, 4, 11, 6], 12, 'linear', { pixels, vec4s }),
+    deconvCase(`block ${pixels}px x ${4 * vec4s}ch 5x3 5->9`, [1, 5, 3, 5], 9, 'leakyRelu', { pixels, vec4s }),
+  ]),
   correlationCase([1, 16, 16, 32]),
   correlationCase([2, 5, 7, 6]),
   fccCase(1, 128),

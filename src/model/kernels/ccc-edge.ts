@@ -5,7 +5,7 @@
  *   y[o, c] = ReLU( max_j (W_j v_c)[o] + bθ[o] + bφ[o] )        (max_j ReLU(a_j + b) = ReLU(max_j a_j + b))
  * Pass 1 (CccMixProgram) builds W_j per frame: one invocation owns row o of every W_j and scatters Φ's row into it,
  * so no two invocations write the same element. Pass 2 (CccEdgeProgram) is a register-blocked matmul: 4 output nodes
- * x 4 channels per invocation, W_j rows read as vec4 along the input node axis, all k accumulator blocks in registers
+ * x 8 channels per invocation (4 when C % 8 != 0), W_j rows read as vec4 along the input node axis, all k accumulator blocks in registers
  * (k is a compile-time constant). No data-dependent (gathered) loads remain in the hot loop.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -19,6 +19,8 @@ export const MolCccEdge = 'MolCccEdge';
 export interface CccEdgeAttrs {
   /** Add u to the result (the F5C residual), making this the fused CCC tail. */
   residual: boolean;
+  /** Channel vec4s per invocation of the edge pass (benchmarks); 2 when C % 8 == 0, else 1. */
+  vec4s?: 1 | 2;
 }
 
 function validateInputs(inputs: Record<string, TensorInfo>): { n: number; p: number; c: number; k: number } {
@@ -95,6 +97,9 @@ export class CccMixProgram implements WebGPUProgram {
   }
 }
 
+/** Channel vec4s per invocation of the edge pass: each W_j load feeds 4*CCC_VEC4S channels. */
+const CCC_VEC4S = 2;
+
 export class CccEdgeProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
@@ -105,11 +110,15 @@ export class CccEdgeProgram implements WebGPUProgram {
   variableComponents = [4, 4, 4, 4];
   uniforms = uniformsWgsl(UNIFORMS);
   readonly workItems: number;
+  /** Channel vec4s per invocation: CCC_VEC4S when C splits into such blocks, else 1. */
+  private readonly vec4s: number;
 
-  constructor(private readonly g: CccGeometry, private readonly residual: boolean, outShape: number[]) {
+  constructor(private readonly g: CccGeometry, private readonly residual: boolean, outShape: number[], vec4s?: 1 | 2) {
     this.outputShape = outShape.slice();
-    this.workItems = g.n * (g.p / 4) * (g.c / 4);
-    this.shaderKey = `molCccEdge_${g.k}_${residual}`;
+    this.vec4s = vec4s ?? ((g.c / 4) % CCC_VEC4S === 0 ? CCC_VEC4S : 1);
+    if ((g.c / 4) % this.vec4s !== 0) throw new MolKernelInputError(MolCccEdge, `${g.c} channels do not split into blocks of ${4 * this.vec4s}`);
+    this.workItems = g.n * (g.p / 4) * (g.c / (4 * this.vec4s));
+    this.shaderKey = `molCccEdge_${g.k}_${residual}_${this.vec4s}`;
     ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(this.workItems));
   }
 
@@ -119,36 +128,40 @@ export class CccEdgeProgram implements WebGPUProgram {
 
   getUserCode(): string {
     const K = this.g.k;
+    const V = this.vec4s;
     const js = [...Array(K).keys()];
     const os = [0, 1, 2, 3];
     const qs = [0, 1, 2, 3];
+    const vs = [...Array(V).keys()];
     const comp = ['x', 'y', 'z', 'w'];
+    const acc = (j: number, o: number, v: number) => `a${j}_${o}_${v}`;
     return `
       fn main(index : i32) {
         if (index >= uniforms.workItems) { return; }
-        let c4 = index % uniforms.cBlocks;
-        var t = index / uniforms.cBlocks;
+        let cGroups = uniforms.cBlocks / ${V};
+        let c4 = (index % cGroups) * ${V};
+        var t = index / cGroups;
         let ob = t % uniforms.pBlocks;
         let n = t / uniforms.pBlocks;
         let o0 = ob * 4;
         let nodeBase = n * uniforms.p;
-        ${js.map((j) => os.map((o) => `var a${j}_${o} = vec4<f32>(0.0);`).join(' ')).join('\n')}
+        ${js.map((j) => os.map((o) => vs.map((v) => `var ${acc(j, o, v)} = vec4<f32>(0.0);`).join(' ')).join(' ')).join('\n')}
         for (var m4 = 0; m4 < uniforms.pBlocks; m4++) {
-          ${qs.map((q) => `let v${q} = u[(nodeBase + m4 * 4 + ${q}) * uniforms.cBlocks + c4];`).join(' ')}
+          ${qs.map((q) => vs.map((v) => `let v${q}_${v} = u[(nodeBase + m4 * 4 + ${q}) * uniforms.cBlocks + c4 + ${v}];`).join(' ')).join('\n')}
           ${js.map((j) => os.map((o) => `{
             let wv = wj[((n * ${K} + ${j}) * uniforms.p + o0 + ${o}) * uniforms.pBlocks + m4];
-            a${j}_${o} += wv.x * v0 + wv.y * v1 + wv.z * v2 + wv.w * v3;
+            ${vs.map((v) => `${acc(j, o, v)} += wv.x * v0_${v} + wv.y * v1_${v} + wv.z * v2_${v} + wv.w * v3_${v};`).join(' ')}
           }`).join('\n')).join('\n')}
         }
         let bias = thetaBias[ob] + phiBias[ob];
-        ${os.map((o) => `{
-          var best = a0_${o};
-          ${js.slice(1).map((j) => `best = max(best, a${j}_${o});`).join(' ')}
-          let oi = (nodeBase + o0 + ${o}) * uniforms.cBlocks + c4;
+        ${os.map((o) => vs.map((v) => `{
+          var best = ${acc(0, o, v)};
+          ${js.slice(1).map((j) => `best = max(best, ${acc(j, o, v)});`).join(' ')}
+          let oi = (nodeBase + o0 + ${o}) * uniforms.cBlocks + c4 + ${v};
           var y = max(best + bias.${comp[o]}, vec4<f32>(0.0));
           ${this.residual ? 'y = y + u[oi];' : ''}
           result[oi * 4] = y.x; result[oi * 4 + 1] = y.y; result[oi * 4 + 2] = y.z; result[oi * 4 + 3] = y.w;
-        }`).join('\n')}
+        }`).join('\n')).join('\n')}
       }
     `;
   }
@@ -160,7 +173,7 @@ export function molCccEdge(args: { inputs: Record<string, TensorInfo>; backend: 
   // Output node o is position (o // W, o % W): the result has u's NHWC shape.
   const mixProgram = new CccMixProgram(g);
   const mix = args.backend.runWebGPUProgram(mixProgram, [nbr, theta, phi], 'float32', mixProgram.uniformData());
-  const program = new CccEdgeProgram(g, args.attrs.residual, u.shape);
+  const program = new CccEdgeProgram(g, args.attrs.residual, u.shape, args.attrs.vec4s);
   const out = args.backend.runWebGPUProgram(program, [u, mix, thetaBias, phiBias], 'float32', program.uniformData());
   args.backend.disposeData(mix.dataId);
   return out;
