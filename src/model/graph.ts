@@ -121,24 +121,24 @@ export class MolGraphCore {
     const redir = this.enc(enc3a, f.redir, 1);
     const corr = o.correlation(enc3a, enc3b);
     capture?.('corr', corr);
-    const out3 = this.enc(tf.concat([redir, corr, f1a, f2b], 3), f.conv3_1, 1);
+    const out3 = this.enc(o.concatChannels([redir, corr, f1a, f2b]), f.conv3_1, 1);
     const out4 = this.enc(this.enc(out3, f.conv4, 2), f.conv4_1, 1);
     const out5 = this.enc(this.enc(out4, f.conv5, 2), f.conv5_1, 1);
     const out6 = this.enc(this.enc(out5, f.conv6, 2), f.conv6_1, 1);
     const predict = (x: tf.Tensor4D, w: tf.Tensor4D) => o.conv2d(x, w, { stride: 1, pad: 1, activation: 'linear' });
     const flow6 = predict(out6, f.predict[6]);
-    const concat5 = tf.concat([out5, o.deconv(out6, f.deconv[5], leaky), o.deconv(flow6, f.up[6], lin)], 3);
+    const concat5 = o.concatChannels([out5, o.deconv(out6, f.deconv[5], leaky), o.deconv(flow6, f.up[6], lin)]);
     const flow5 = predict(concat5, f.predict[5]);
-    const concat4 = tf.concat([out4, o.deconv(concat5, f.deconv[4], leaky), o.deconv(flow5, f.up[5], lin)], 3);
+    const concat4 = o.concatChannels([out4, o.deconv(concat5, f.deconv[4], leaky), o.deconv(flow5, f.up[5], lin)]);
     const flow4 = predict(concat4, f.predict[4]);
-    const concat3 = tf.concat([out3, o.deconv(concat4, f.deconv[3], leaky), o.deconv(flow4, f.up[4], lin)], 3);
+    const concat3 = o.concatChannels([out3, o.deconv(concat4, f.deconv[3], leaky), o.deconv(flow4, f.up[4], lin)]);
     const flow3 = predict(concat3, f.predict[3]);
-    const concat2 = tf.concat([enc2a, o.deconv(concat3, f.deconv[2], leaky), o.deconv(flow3, f.up[3], lin)], 3);
+    const concat2 = o.concatChannels([enc2a, o.deconv(concat3, f.deconv[2], leaky), o.deconv(flow3, f.up[3], lin)]);
     const flow2 = predict(concat2, f.predict[2]);
-    const concat1 = tf.concat([enc1a, o.deconv(concat2, f.deconv[1], leaky), o.deconv(flow2, f.up[2], lin)], 3);
+    const concat1 = o.concatChannels([enc1a, o.deconv(concat2, f.deconv[1], leaky), o.deconv(flow2, f.up[2], lin)]);
     const flow1 = predict(concat1, f.predict[1]);
     // The raw first frame (not a feature) enters the last concatenation.
-    const concat0 = tf.concat([xa, o.deconv(concat1, f.deconv[0], leaky), o.deconv(flow1, f.up[1], lin)], 3);
+    const concat0 = o.concatChannels([xa, o.deconv(concat1, f.deconv[0], leaky), o.deconv(flow1, f.up[1], lin)]);
     return predict(concat0, f.predict[0]);
   }
 }

@@ -86,4 +86,9 @@ export interface MolOps {
   correlation(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D;
   /** Fully connected: x [N, in] @ w [in, out] + b, then activation. */
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, activation: Activation): tf.Tensor2D;
+  /** NHWC concat of 2-4 tensors along channels (FlowNet's concatenations). */
+  concatChannels(xs: tf.Tensor4D[]): tf.Tensor4D;
+  /** ring [S,H,W,C] without its oldest adds.length slots, then the adds ([1,H,W,C] each, 1 or 2): the streaming
+   *  MER input advancing by one frame. */
+  shiftSlots(ring: tf.Tensor4D, adds: tf.Tensor4D[]): tf.Tensor4D;
 }

@@ -1,7 +1,8 @@
 /**
  * Streaming inference for the live window: each pushed frame runs the stem, both F5C blocks and FlowNet's
- * encoder once, and the results are cached in a ring of `clipLength` frames. Once the ring is full, every push
- * runs the MER head over the last 7 pairs, and the flow and landmark heads for the newest pair only.
+ * encoder once, and the results are cached in a ring of `clipLength` frames; the MER head's 14-slot input advances by
+ * one pair per push. Once the ring is full, every push runs the MER head over the last 7 pairs, and the flow and
+ * landmark heads for the newest pair only.
  * Frame features depend on one frame only, so the outputs equal forwardClip on the last 8 frames.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -32,6 +33,8 @@ export class MolStreamDisposedError extends Error {
 
 export class MolStreamImpl implements MolStream {
   private ring: FrameFeatures[] = [];
+  /** The MER input [14,16,16,128] of the last 7 pairs, advanced by one pair per push (one copy, not a rebuild). */
+  private merSlots: tf.Tensor4D | null = null;
   private disposed = false;
 
   constructor(private readonly core: MolGraphCore) {}
@@ -42,6 +45,8 @@ export class MolStreamImpl implements MolStream {
     if (this.disposed) throw new MolStreamDisposedError('push() on a disposed MolStream');
     checkFrame(frame);
     const feat = tf.tidy(() => this.encode(frame));
+    const prev = this.ring[this.ring.length - 1];
+    if (prev) this.advanceMerSlots(prev, feat);
     this.ring.push(feat);
     const t = this.core.config.clipLength;
     if (this.ring.length > t) disposeFeatures(this.ring.shift()!);
@@ -55,12 +60,19 @@ export class MolStreamImpl implements MolStream {
     return { x, f1: this.core.f5c1(stem), f2: this.core.f5c2(stem), ...this.core.encoder(x) };
   }
 
+  /** Slots [F1(x0), F2(x1), ..., F1(x6), F2(x7)]: the new pair (F1 of the previous frame, F2 of the new one) enters
+   *  at the end. Zeros stand in for pairs not seen yet; they have left the ring by the time it is full. */
+  private advanceMerSlots(prev: FrameFeatures, feat: FrameFeatures): void {
+    const old = this.merSlots;
+    const slots = 2 * (this.core.config.clipLength - 1);
+    this.merSlots = tf.tidy(() => this.core.ops.shiftSlots(old ?? tf.zeros([slots, prev.f1.shape[1], prev.f1.shape[2], prev.f1.shape[3]]) as tf.Tensor4D, [prev.f1, feat.f2]));
+    old?.dispose();
+  }
+
   private heads(): MolStepOutputs {
     const r = this.ring;
     const n = r.length;
-    const f1 = tf.concat(r.slice(0, n - 1).map((f) => f.f1), 0) as tf.Tensor4D;
-    const f2 = tf.concat(r.slice(1).map((f) => f.f2), 0) as tf.Tensor4D;
-    const logits = this.core.merHead(this.core.merInput(f1, f2));
+    const logits = this.core.merHead(this.merSlots!);
     const a = r[n - 2], b = r[n - 1];
     const flow = this.core.flowHead(a.x, a.enc1, a.enc2, a.enc3, b.enc3, a.f1, b.f2);
     const ldm = this.core.ldmHead(b.f2);
@@ -70,6 +82,8 @@ export class MolStreamImpl implements MolStream {
   reset(): void {
     for (const f of this.ring) disposeFeatures(f);
     this.ring = [];
+    this.merSlots?.dispose();
+    this.merSlots = null;
   }
 
   dispose(): void {

@@ -91,6 +91,14 @@ function recordingOps(base: MolOps, log: Recorded[]): MolOps {
       const y = base.dense(x, w, b, act); const k = keep(x);
       return rec('dense', y, `${shape(k)}x${shape(w)} ${act}`, flops.dense(x, w), [k], () => base.dense(k, w, b, act)) as tf.Tensor2D;
     },
+    concatChannels(xs) {
+      const y = base.concatChannels(xs); const ks = xs.map(keep);
+      return rec('concatChannels', y, ks.map(shape).join('+'), 0, ks, () => base.concatChannels(ks)) as tf.Tensor4D;
+    },
+    shiftSlots(ring, adds) {
+      const y = base.shiftSlots(ring, adds); const kr = keep(ring), ka = adds.map(keep);
+      return rec('shiftSlots', y, `${shape(kr)}+${ka.map(shape).join('+')}`, 0, [kr, ...ka], () => base.shiftSlots(kr, ka)) as tf.Tensor4D;
+    },
   };
 }
 

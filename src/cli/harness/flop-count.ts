@@ -43,5 +43,7 @@ export function countingOps(base: MolOps, counter: FlopCounter): MolOps {
     conv3dPool(x, w, b) { add('conv3dPool', flops.conv3dPool(x, w)); return base.conv3dPool(x, w, b); },
     correlation(a, b) { add('correlation', flops.correlation(a)); return base.correlation(a, b); },
     dense(x, w, b, act) { add('dense', flops.dense(x, w)); return base.dense(x, w, b, act); },
+    concatChannels(xs) { return base.concatChannels(xs); },   // copies: no arithmetic
+    shiftSlots(ring, adds) { return base.shiftSlots(ring, adds); },
   };
 }

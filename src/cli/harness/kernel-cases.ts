@@ -17,6 +17,7 @@ import { knnReference } from '../../model/kernels/knn.reference';
 import { cccEdgeReference, type CccArrays } from '../../model/kernels/ccc-edge.reference';
 import { conv3dPoolReference } from '../../model/kernels/conv3d-pool.reference';
 import { denseReference } from '../../model/kernels/dense.reference';
+import { concatChannelsReference, shiftSlotsReference } from '../../model/kernels/concat.reference';
 import { MolDense, type DenseBlock } from '../../model/kernels/dense';
 import { seededRandom, uniformArray } from './seeded-random';
 
@@ -95,6 +96,37 @@ function deconvCase(name: string, xs: Shape4, outC: number, activation: Activati
       const got = await read(y);
       tx.dispose(); tw.dispose();
       return { got, want: want.data, atol: ATOL, rtol: RTOL };
+    },
+  };
+}
+
+function concatChannelsCase(lead: [number, number, number], channels: number[]): KernelCase {
+  return {
+    name: `concatChannels [${lead}] C ${channels.join('+')}`,
+    async run(rand) {
+      const pixels = lead[0] * lead[1] * lead[2];
+      const xs = channels.map((c) => uniformArray(rand, pixels * c));
+      const want = concatChannelsReference(xs, pixels, channels);
+      const ts = xs.map((x, i) => tf.tensor4d(x, [...lead, channels[i]]));
+      const got = await read(ops.concatChannels(ts));
+      ts.forEach((t) => t.dispose());
+      return { got, want, atol: 0, rtol: 0 };
+    },
+  };
+}
+
+function shiftSlotsCase(ring: Shape4, adds: number): KernelCase {
+  return {
+    name: `shiftSlots ring [${ring}] + ${adds} new`,
+    async run(rand) {
+      const r = uniformArray(rand, size(ring));
+      const slot = size(ring) / ring[0];
+      const xs = Array.from({ length: adds }, () => uniformArray(rand, slot));
+      const want = shiftSlotsReference(r, ring[0], xs);
+      const tr = tf.tensor4d(r, ring), ts = xs.map((x) => tf.tensor4d(x, [1, ring[1], ring[2], ring[3]]));
+      const got = await read(ops.shiftSlots(tr, ts));
+      tr.dispose(); ts.forEach((t) => t.dispose());
+      return { got, want, atol: 0, rtol: 0 };
     },
   };
 }
@@ -288,6 +320,12 @@ export const KERNEL_CASES: readonly KernelCase[] = [
     deconvCase(`block ${pixels}px x ${4 * vec4s}ch 4x11 6->12`, [2, 4, 11, 6], 12, 'linear', { pixels, vec4s }),
     deconvCase(`block ${pixels}px x ${4 * vec4s}ch 5x3 5->9`, [1, 5, 3, 5], 9, 'leakyRelu', { pixels, vec4s }),
   ]),
+  concatChannelsCase([1, 16, 16], [16, 441, 128, 128]),
+  concatChannelsCase([2, 5, 3], [3, 7, 2]),
+  concatChannelsCase([1, 1, 9], [1, 4]),
+  shiftSlotsCase([14, 16, 16, 128], 2),
+  shiftSlotsCase([3, 2, 5, 4], 1),
+  shiftSlotsCase([2, 3, 1, 8], 2),
   correlationCase([1, 16, 16, 32]),
   correlationCase([2, 5, 7, 6]),
   fccCase(1, 128),

@@ -12,6 +12,7 @@ import { molKnnConfig } from './knn';
 import { molCccEdgeConfig } from './ccc-edge';
 import { molConv3dPoolConfig } from './conv3d-pool';
 import { molDenseConfig } from './dense';
+import { molConcatChannelsConfig, molShiftSlotsConfig } from './concat';
 
 export const MOL_KERNEL_CONFIGS: readonly KernelConfig[] = [
   molConv2dConfig,
@@ -22,6 +23,8 @@ export const MOL_KERNEL_CONFIGS: readonly KernelConfig[] = [
   molCccEdgeConfig,
   molConv3dPoolConfig,
   molDenseConfig,
+  molConcatChannelsConfig,
+  molShiftSlotsConfig,
 ];
 
 export function registerMolKernels(): void {

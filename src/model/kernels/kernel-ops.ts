@@ -12,6 +12,7 @@ import { MolKnn } from './knn';
 import { MolCccEdge } from './ccc-edge';
 import { MolConv3dPool } from './conv3d-pool';
 import { MolDense } from './dense';
+import { MolConcatChannels, MolShiftSlots } from './concat';
 
 /** FlowNet's LeakyReLU slope, the default when an op asks for leakyRelu without alpha. */
 const DEFAULT_ALPHA = 0.1;
@@ -88,5 +89,11 @@ export const kernelOps: MolOps = {
   },
   dense(x, w, b, activation) {
     return run(MolDense, { x, w, bias: b }, { activation, alpha: DEFAULT_ALPHA });
+  },
+  concatChannels(xs) {
+    return run(MolConcatChannels, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
+  },
+  shiftSlots(ring, adds) {
+    return run(MolShiftSlots, { ring, ...Object.fromEntries(adds.map((x, i) => [`x${i}`, x])) });
   },
 };

@@ -179,4 +179,12 @@ export const referenceOps: MolOps = {
       return activate(y, activation);
     });
   },
+
+  concatChannels(xs) {
+    return tf.concat(xs, 3);
+  },
+
+  shiftSlots(ring, adds) {
+    return tf.tidy(() => tf.concat([tf.slice(ring, adds.length), ...adds], 0));
+  },
 };
