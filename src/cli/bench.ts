@@ -86,11 +86,13 @@ function print(r: BenchReport): void {
   }
   if (r.steps.length > 0) {
     console.log('per-frame streaming step (createStream().push + read-back of logits, flow, ldm):');
-    console.log(table([head, ...r.steps.map((s) => [
+    console.log(table([[...head, '% paired'], ...r.steps.map((s) => [
       `step ${s.config}`, (s.flops / 1e6).toFixed(1), fmtMs(s.times.ours), fmtMs(s.times.stockWebgpu), fmtMs(s.times.cpu),
       ratio(s.times.ours, s.times.stockWebgpu), ratio(s.times.ours, s.times.cpu), gflops(s.flops, s.times.ours),
       s.times.ours ? `${((s.flops / s.times.ours.ms / 1e6 / y) * 100).toFixed(0)}%` : '-',
+      s.pairedYardstickPct !== undefined ? `${s.pairedYardstickPct.toFixed(0)}%` : '-',
     ])]));
+    console.log('  % yardstick: median step vs the best yardstick rate of the run; % paired: median over repeats of the step vs a yardstick timed just before it.');
     for (const s of r.steps) {
       console.log(`  ${s.config} FLOPs by op (MFLOP): ${Object.entries(s.flopsByOp).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)}`).join(', ')}`);
       for (const [impl, d] of Object.entries(s.relL2VsCpu)) console.log(`  ${s.config} ${impl} vs cpu rel L2: ${Object.entries(d).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}`);

@@ -118,6 +118,18 @@ const shared: KernelBenchCase[] = [
     flops: (_o, t) => flops.conv3dPool(t[0] as tf.Tensor5D, t[1] as tf.Tensor5D),
   },
   {
+    name: 'concatChannels conv3_1 input [1,16,16,16+441+128+128]', config: 'both',
+    make: () => [rnd([1, 16, 16, 16], 82), rnd([1, 16, 16, 441], 83), rnd([1, 16, 16, 128], 84), rnd([1, 16, 16, 128], 85)],
+    call: (ops, t) => ops.concatChannels(t as tf.Tensor4D[]),
+    flops: () => 0,
+  },
+  {
+    name: 'shiftSlots MER input [14,16,16,128] + 2 slots', config: 'both',
+    make: () => [rnd([14, 16, 16, 128], 80), rnd([1, 16, 16, 128], 81), rnd([1, 16, 16, 128], 86)],
+    call: (ops, t) => ops.shiftSlots(t[0] as tf.Tensor4D, [t[1] as tf.Tensor4D, t[2] as tf.Tensor4D]),
+    flops: () => 0,
+  },
+  {
     name: 'cccEdge k=4 [1,16,16,128] [block 4ch]', config: 'both', oursOnly: true,
     make: () => { const w = cccWeights(50); return [rnd([1, 16, 16, 128], 41), w.theta, w.thetaBias, w.phi, w.phiBias, fixedNeighbours(1, 256, 4)]; },
     call: (_ops, t) => tf.engine().runKernel(MolCccEdge, { u: t[0], nbr: t[5], theta: t[1], thetaBias: t[2], phi: t[3], phiBias: t[4] }, { residual: true, vec4s: 1 } as unknown as tf.NamedAttrMap) as tf.Tensor,

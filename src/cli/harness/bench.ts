@@ -46,6 +46,9 @@ export interface StepRow {
   times: Partial<Record<ImplName, Timing>>;
   /** Relative L2 distance of the step outputs (logits, flow, ldm) of each implementation from the CPU backend's. */
   relL2VsCpu: Partial<Record<ImplName, Record<string, number>>>;
+  /** Our step's GFLOP/s as % of a yardstick matmul timed just before the same repeat (median over repeats):
+   *  the machine's load drifts by minutes, so a ratio of neighbours is steadier than best-of-run vs median. */
+  pairedYardstickPct?: number;
 }
 export interface BenchReport {
   adapter: string;
@@ -78,6 +81,16 @@ async function yardstick(reps: number) {
     a.dispose(); b.dispose();
   }
   return rows;
+}
+
+/** One timing of each yardstick block on 512^3 right now; the best rate in GFLOP/s. */
+async function yardstickNow(a: tf.Tensor2D, b: tf.Tensor2D): Promise<number> {
+  let best = 0;
+  for (const block of YARDSTICK_BLOCKS) {
+    const ms = await timeOnce(() => tf.engine().runKernel(MolDense, { x: a, w: b }, { activation: 'linear', alpha: 0, block } as unknown as tf.NamedAttrMap) as tf.Tensor);
+    best = Math.max(best, (2 * a.shape[0] ** 3) / ms / 1e6);
+  }
+  return best;
 }
 
 async function kernelRows(opts: BenchOptions, impls: readonly Impl[]): Promise<KernelRow[]> {
@@ -114,7 +127,7 @@ function frame(i: number): tf.Tensor3D {
  * for stock webgpu it is filled with our kernels on the same backend (one stock push can take a minute here), then
  * every timed push (encode the newest frame + all heads) runs on the implementation under test alone.
  */
-async function stepFor(config: typeof RT_CONFIG, impl: Impl, weights: MolWeights, opts: BenchOptions): Promise<{ timing: Timing; outputs?: Record<string, Float32Array> }> {
+async function stepFor(config: typeof RT_CONFIG, impl: Impl, weights: MolWeights, opts: BenchOptions): Promise<{ timing: Timing; outputs?: Record<string, Float32Array>; paired?: { stepMs: number; yardstickGflops: number }[] }> {
   let active: MolOps = impl.name === 'stockWebgpu' ? kernelOps : impl.ops;
   const switchable = new Proxy({} as MolOps, { get: (_t, key: keyof MolOps) => active[key] });
   const stream = new MolGraph(weights, switchable).createStream();
@@ -129,8 +142,12 @@ async function stepFor(config: typeof RT_CONFIG, impl: Impl, weights: MolWeights
     let outputs: Record<string, Float32Array> | undefined;
     const runs: number[] = [];
     let firstMs = 0;
+    // Our kernels: a yardstick timing right before each timed repeat, for the paired ratio.
+    const pairOps = impl.name === 'ours' ? [tf.randomUniform([512, 512], -1, 1, 'float32', 1), tf.randomUniform([512, 512], -1, 1, 'float32', 2)] as tf.Tensor2D[] : null;
+    const paired: { stepMs: number; yardstickGflops: number }[] = [];
     // r = 0 is the warm-up (shader compilation); timed repeats stop after one over the cap.
     for (let r = 0; r <= opts.reps; r++) {
+      const ys = pairOps && r > 0 ? await yardstickNow(pairOps[0], pairOps[1]) : 0;
       const f = frame(config.clipLength - 1 + r);
       const t0 = performance.now();
       const out = stream.push(f);
@@ -143,10 +160,12 @@ async function stepFor(config: typeof RT_CONFIG, impl: Impl, weights: MolWeights
         outputs = { logits, flow, ldm };
       } else {
         runs.push(ms);
+        if (pairOps) paired.push({ stepMs: ms, yardstickGflops: ys });
         if (ms > opts.capMs) break;
       }
     }
-    return { timing: { ms: median(runs), firstMs, runs: runs.length, capped: runs.length < opts.reps }, outputs };
+    pairOps?.forEach((t) => t.dispose());
+    return { timing: { ms: median(runs), firstMs, runs: runs.length, capped: runs.length < opts.reps }, outputs, paired: pairOps ? paired : undefined };
   } finally {
     stream.dispose();
   }
@@ -184,6 +203,7 @@ async function stepRows(opts: BenchOptions, impls: readonly Impl[]): Promise<Ste
       for (const impl of mine) {
         const r = await stepFor(config, impl, weights, opts);
         row.times[impl.name] = r.timing;
+        if (r.paired?.length) row.pairedYardstickPct = median(r.paired.map((p) => (100 * row.flops / p.stepMs / 1e6) / p.yardstickGflops));
         if (r.outputs) outs[impl.name] = r.outputs;
       }
       disposeMolWeights(weights);
