@@ -36,12 +36,29 @@ export interface FrameScorerOptions {
    *  reference until the run ends, and put back unless its score reached `eventZ` (the detector's lowZ/highZ). */
   runZ: number;
   eventZ: number;
+  /** A blink inside a motion run (the eye aspect ratio dips to at most `blinkEarRatio` of its baseline and has
+   *  come back, the closure lasting at most `blinkMaxClosureMs`: the detector's blink rule) ends the run and
+   *  restarts the neutral reference from the frame after it. The tracker's mesh can settle a few tenths of a
+   *  pixel elsewhere after an eye closure; measured against the old reference that step would keep the run
+   *  open and swallow the expressions that follow. The detector's thresholds by default. */
+  blinkEarRatio: number;
+  blinkMaxClosureMs: number;
+  /** After such a blink the new reference takes this long to fill, unscored (an ME starting within it is missed). */
+  blinkSettleMs: number;
 }
 
 export const DEFAULT_BASELINE: Readonly<FrameScorerOptions['baseline']> = { calibrationMs: 2000, windowMs: 10_000, maxFreezeMs: 4000, refreshMs: 200 };
 
 const RIGID_CH = REGION_NAMES.length;
 const EAR_CH = RIGID_CH + 1;
+
+/** The deepest eye closure of a motion run so far, and how long the eyes stayed under half of that depth. */
+interface EyeDip {
+  minRatio: number;
+  /** First and last timestamps below half depth (NaN before the dip). */
+  closedFrom: number;
+  closedTo: number;
+}
 
 function regionZeros(): RegionValues {
   return Object.fromEntries(REGION_NAMES.map((r) => [r, 0])) as RegionValues;
@@ -51,7 +68,8 @@ export class FrameScorer {
   private readonly motion: MotionSignal;
   private readonly baseline: RollingBaseline;
   /** The open motion run: whether it reached eventZ, and its landmark samples held from the reference. */
-  private run: { confirmed: boolean; refs: ReferenceSample[] } | null = null;
+  private run: { confirmed: boolean; refs: ReferenceSample[]; eye: EyeDip } | null = null;
+  private settleUntilMs = -Infinity;
 
   constructor(readonly options: FrameScorerOptions) {
     this.motion = new MotionSignal(options.motion);
@@ -83,11 +101,23 @@ export class FrameScorer {
     });
     if (calibrating) score = 0;
     const earMedian = this.baseline.stats()?.[EAR_CH].median ?? f.ear;
-    if (!calibrating && score >= this.options.runZ) {
+    const earRatio = earMedian > 0 ? f.ear / earMedian : Number.NaN;
+    if (this.run && this.blinkOver(this.run.eye, earRatio, input.timestampMs)) {
+      this.run.confirmed = true;   // a blink: its frames never join the reference
+      this.endRun();
+      this.motion.resetReference();
+      this.settleUntilMs = input.timestampMs + this.options.blinkSettleMs;
+    }
+    if (input.timestampMs < this.settleUntilMs) {
+      // The new reference fills from these frames; measured against so few they are not scored.
+      this.motion.addReference([sample]);
+      score = 0;
+    } else if (!calibrating && score >= this.options.runZ) {
       if (!this.run) {
-        this.run = { confirmed: false, refs: [] };
+        this.run = { confirmed: false, refs: [], eye: { minRatio: Infinity, closedFrom: Number.NaN, closedTo: Number.NaN } };
         this.baseline.hold();
       }
+      this.trackEye(this.run.eye, earRatio, input.timestampMs);
       this.run.confirmed ||= score >= this.options.eventZ;
       this.run.refs.push(sample);
       this.baseline.offer(values, input.timestampMs);
@@ -104,8 +134,23 @@ export class FrameScorer {
     return {
       index: input.index, timestampMs: input.timestampMs, faceFound: true, calibrating,
       regionPx: f.regionPx, regionZ, rigidPx: f.rigidPx, rigidZ: Number.isNaN(z[RIGID_CH]) ? 0 : z[RIGID_CH],
-      earRatio: earMedian > 0 ? f.ear / earMedian : Number.NaN, score,
+      earRatio, score,
     };
+  }
+
+  private trackEye(eye: EyeDip, ratio: number, t: number): void {
+    if (!Number.isFinite(ratio)) return;
+    eye.minRatio = Math.min(eye.minRatio, ratio);
+    if (ratio < 1 - (1 - eye.minRatio) / 2) {
+      if (Number.isNaN(eye.closedFrom)) eye.closedFrom = t;
+      eye.closedTo = t;
+    }
+  }
+
+  /** The run held a blink (detector's rule) and the eyes are open again (back above 3/4 of the way up). */
+  private blinkOver(eye: EyeDip, ratio: number, t: number): boolean {
+    if (!(eye.minRatio <= this.options.blinkEarRatio) || !Number.isFinite(ratio) || Number.isNaN(eye.closedFrom)) return false;
+    return ratio >= 1 - (1 - eye.minRatio) / 4 && eye.closedTo - eye.closedFrom <= this.options.blinkMaxClosureMs && t > eye.closedTo;
   }
 
   /** Closes a motion run: its frames join the baseline and reference unless it was an event. */

@@ -163,6 +163,13 @@ export class MotionSignal {
     for (const s of samples) this.reference.push(s);
   }
 
+  /** Forgets the neutral reference (frames added from now on rebuild it); the flow integrators keep going. */
+  resetReference(): void {
+    this.reference = [];
+    this.refCache = null;
+    this.refCacheMs = -Infinity;
+  }
+
   reset(): void {
     this.reference = [];
     this.refCache = null;

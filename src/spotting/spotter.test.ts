@@ -79,6 +79,19 @@ describe('spotting planted motions', { timeout: 60_000 }, () => {
     expect(kinds).toEqual([['blink', 40], ['micro', 70]]);
   });
 
+  it('the mesh settling elsewhere after a blink does not hold the run open and swallow the ME after it', () => {
+    // A step of about half a pixel in the brow and mouth points at the blink's end, kept for the rest of the
+    // clip (what FaceMesh did after the demo clip's blink), then an ME 0.8 s later.
+    const settle: PlantedMotion = {
+      kind: 'expression', onsetS: 4.15, apexS: 4.2, offsetS: 1000,
+      moves: [...[17, 19, 21, 22, 24, 26].map((i) => [i, 0.3, 0.5] as const), ...[48, 50, 52, 54, 57].map((i) => [i, 0.4, -0.5] as const)],
+    };
+    const s = spec({ durationS: 8, seed: 7, motions: [{ kind: 'blink', ...timing(4, 0.2), closure: 0.9 }, settle, micro(5, 0.3)] });
+    const events = spotFrames(syntheticInputs(s)).intervals;
+    expect(events.map((e) => e.kind)).toEqual(['blink', 'micro']);
+    expect(Math.abs(events[1].onsetMs - 5000)).toBeLessThanOrEqual(100 + 1e-6);
+  });
+
   it('a lid tightening without closure (eye ratio -10 %) is not a blink', () => {
     const squint: PlantedMotion = { kind: 'expression', ...timing(5, 0.3), moves: [37, 38, 43, 44].map((i) => [i, 0, 0.5] as const) };
     const { intervals } = spotFrames(syntheticInputs(spec({ motions: [squint] })));

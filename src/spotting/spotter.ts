@@ -12,7 +12,7 @@ export interface SpotterOptions {
 }
 
 export interface SpotterOverrides {
-  scorer?: Partial<Omit<FrameScorerOptions, 'runZ' | 'eventZ'>>;
+  scorer?: Partial<Omit<FrameScorerOptions, 'runZ' | 'eventZ' | 'blinkEarRatio' | 'blinkMaxClosureMs'>>;
   detector?: Partial<DetectorOptions>;
 }
 
@@ -28,6 +28,9 @@ export function spotterOptions(over: SpotterOverrides = {}): SpotterOptions {
       minSigmaPx: s.minSigmaPx ?? 0.05,
       runZ: detector.lowZ,
       eventZ: detector.highZ,
+      blinkEarRatio: detector.blinkEarRatio,
+      blinkMaxClosureMs: detector.blinkMaxClosureMs,
+      blinkSettleMs: s.blinkSettleMs ?? 400,
     },
   };
 }
