@@ -64,8 +64,16 @@ test('reopens a session, replays its event slowed beside the magnified view, exp
   await page.getByTestId('session-file-input').setInputFiles({ name: 'planted.mesession.json', mimeType: 'application/json', buffer: Buffer.from(sessionText) });
   await expect(page.getByTestId('reviewing')).toContainText('planted.mesession.json: 1 event, 1 with recorded frames');
   await expect(page.getByTestId('session-error')).toHaveCount(0);
-  // the file's event is on the timeline too: clicking it there opens the replay
+  // the file's event is on the timeline too, drawn on the session's own time axis (its recorded trace):
+  // clicking it there opens the replay
   await expect(page.getByTestId('review-event')).toHaveCount(1);
+  const plotHost = page.getByTestId('timeline-plot');
+  await expect(plotHost).toHaveAttribute('data-mode', 'review');
+  const [shownFrom, shownTo] = (await plotHost.getAttribute('data-range'))!.split('-').map(Number);
+  const traceS = session.trace.map((r) => r.timestampMs / 1000);
+  expect(shownFrom).toBeCloseTo(Math.min(...traceS), 1);
+  expect(shownTo).toBeGreaterThanOrEqual(Math.max(...traceS, ev.offsetMs / 1000) - 0.01);
+  expect(shownFrom).toBeLessThanOrEqual(ev.onsetMs / 1000);
   await page.getByTestId('timeline').getByTestId('event-item').click();
 
   const replay = page.getByTestId('replay');
@@ -152,6 +160,7 @@ test('reopens a session, replays its event slowed beside the magnified view, exp
   // back to live: the review ends
   await page.getByTestId('close-review').click();
   await expect(page.getByTestId('reviewing')).toHaveCount(0);
+  await expect(plotHost).toHaveAttribute('data-mode', 'live');
   await expect(replay).toHaveCount(0);
 
   expect(watch.errors).toEqual([]);

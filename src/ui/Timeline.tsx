@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { DEFAULT_DETECTOR } from '../spotting/interval-detector';
+import { currentSession } from '../replay/replay-session';
 import { useAppStore } from '../state/store';
 import { eventColor, eventSummary } from './event-style';
 import { TimelinePlot } from './timeline-plot';
@@ -53,6 +54,25 @@ export function Timeline() {
 
   useEffect(() => plot.current?.redrawSoon(), [events, selectedId]);
 
+  // A reopened session is drawn whole on its own time axis (its recorded trace), not on the live one.
+  const reviewing = useAppStore((s) => s.reviewing);
+  useEffect(() => {
+    const p = plot.current;
+    if (!p || !host.current) return;
+    if (reviewing) {
+      const { trace } = currentSession();
+      const endS = Math.max(0, ...useAppStore.getState().events.map((e) => e.offsetMs / 1000));
+      p.review(trace.map((r) => ({ tS: r.timestampMs / 1000, score: r.score, calibrating: r.calibrating })), endS);
+      const [from, to] = p.shownRange;
+      host.current.dataset.mode = 'review';
+      host.current.dataset.range = `${from.toFixed(2)}-${to.toFixed(2)}`;
+    } else {
+      p.endReview();
+      host.current.dataset.mode = 'live';
+      delete host.current.dataset.range;
+    }
+  }, [reviewing]);
+
   useFrameView(({ result }) => {
     const spot = result.spot;
     if (spot) plot.current?.append(result.timestampMs / 1000, spot.score, spot.calibrating);
@@ -72,7 +92,7 @@ export function Timeline() {
           <span className="hint"> · dashed: spotting thresholds (z {DEFAULT_DETECTOR.highZ} start, {DEFAULT_DETECTOR.lowZ} end)</span>
         </span>
       </div>
-      <div ref={host} className="timeline-plot" data-testid="timeline-plot" />
+      <div ref={host} className="timeline-plot" data-testid="timeline-plot" data-mode="live" />
       <ol className="event-list" data-testid="event-list" data-count={events.length}>
         {recent.map((e) => (
           <li key={e.id}>

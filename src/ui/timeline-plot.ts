@@ -2,7 +2,8 @@
  * The timeline's uPlot chart: the motion score (largest per-region robust z) over the last `spanS` seconds,
  * the spotting thresholds, the calibration stretch shaded, and event bands coloured by class: micro events
  * fill the full height, macro events are hatched, blinks and head motion are short grey/brown bars at the
- * bottom. Per-frame data comes in through `append`; nothing here touches React.
+ * bottom. Per-frame data comes in through `append`; nothing here touches React. A reopened session is shown
+ * whole with `review` (its own time axis, from its recorded trace) until `endReview` returns to the live view.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -24,6 +25,8 @@ export class TimelinePlot {
   private ys: number[] = [];
   private calibration: { fromS: number; toS: number | null } | null = null;
   private pending = false;
+  /** While a session file is reviewed: the x range it spans (live frames are not plotted meanwhile). */
+  private reviewSpan: [number, number] | null = null;
 
   constructor(target: HTMLElement, width: number, private readonly o: TimelinePlotOptions) {
     this.plot = new uPlot(
@@ -33,7 +36,7 @@ export class TimelinePlot {
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: {
-          x: { time: false, range: (_u, _min, max) => [Math.max(0, (max ?? 0) - o.spanS), Math.max(o.spanS, max ?? 0)] },
+          x: { time: false, range: (_u, _min, max) => this.reviewSpan ?? [Math.max(0, (max ?? 0) - o.spanS), Math.max(o.spanS, max ?? 0)] },
           y: { range: (_u, _min, max) => [0, Math.max(10, Math.ceil((max ?? 0) * 1.1))] },
         },
         axes: [
@@ -51,6 +54,38 @@ export class TimelinePlot {
 
   /** One frame's score at `tS` seconds from the source start (0 while calibrating or without a face). */
   append(tS: number, score: number, calibrating: boolean): void {
+    if (this.reviewSpan) return;
+    this.push(tS, score, calibrating);
+    let drop = 0;
+    while (drop < this.xs.length && this.xs[drop] < tS - this.o.spanS - 1) drop++;
+    if (drop) { this.xs.splice(0, drop); this.ys.splice(0, drop); }
+    this.redrawSoon();
+  }
+
+  /** Shows a recorded session whole: its trace rows (seconds from its start) and, through `events()`, its
+   *  events, on its own time axis; an empty trace spans its events instead. */
+  review(rows: readonly { tS: number; score: number; calibrating: boolean }[], eventsEndS: number): void {
+    this.clear();
+    for (const r of rows) this.push(r.tS, r.score, r.calibrating);
+    const start = this.xs[0] ?? 0;
+    const end = Math.max(this.xs[this.xs.length - 1] ?? 0, eventsEndS);
+    this.reviewSpan = [start, end > start ? end : start + 1];
+    this.plot.setData([this.xs, this.ys]);
+  }
+
+  /** Back to the live view: it starts again from the next live frame. */
+  endReview(): void {
+    if (!this.reviewSpan) return;
+    this.reviewSpan = null;
+    this.clear();
+  }
+
+  /** The x range shown (seconds): for tests and the review caption. */
+  get shownRange(): [number, number] {
+    return [this.plot.scales.x.min ?? 0, this.plot.scales.x.max ?? 0];
+  }
+
+  private push(tS: number, score: number, calibrating: boolean): void {
     const last = this.xs[this.xs.length - 1];
     if (last !== undefined && tS <= last) this.clear(); // a new source starts at 0 again
     if (calibrating) {
@@ -60,10 +95,6 @@ export class TimelinePlot {
     }
     this.xs.push(tS);
     this.ys.push(score);
-    let drop = 0;
-    while (drop < this.xs.length && this.xs[drop] < tS - this.o.spanS - 1) drop++;
-    if (drop) { this.xs.splice(0, drop); this.ys.splice(0, drop); }
-    this.redrawSoon();
   }
 
   /** Redraw without new data (an event was added or selected). */
