@@ -95,8 +95,15 @@ def epoch_permutation(n: int, seed: int, epoch: int) -> torch.Tensor:
     return torch.randperm(n, generator=g)
 
 
-def micro_batch_indices(n: int, batch: int, seed: int, micro: int) -> list[int]:
-    """Dataset indices of micro-batch number `micro` (0-based) in the endless seeded epoch stream."""
+def micro_batch_indices(n: int, batch: int, seed: int, micro: int, group: int = 1) -> list[int]:
+    """Dataset indices of micro-batch number `micro` (0-based) in the endless seeded epoch stream. With
+    `group` > 1 (a dataset whose items come in sets, e.g. SynthClipSetDataset) whole sets of `group`
+    consecutive items are shuffled, so a batch (a multiple of `group`) holds complete sets."""
+    if group > 1:
+        if batch % group:
+            raise TrainingError(f"batch {batch} must be a multiple of the dataset's set size {group}")
+        sets = micro_batch_indices(n // group, batch // group, seed, micro)
+        return [s * group + k for s in sets for k in range(group)]
     out = []
     for pos in range(micro * batch, (micro + 1) * batch):
         epoch, k = divmod(pos, n)
@@ -186,6 +193,7 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
     the seed. `resume` is a checkpoint dict from load_checkpoint.
     """
     n = len(train_set)
+    set_size = int(getattr(train_set, "group_size", 1))
     if n == 0:
         raise TrainingError("the training set is empty")
     if options.steps < 1 or options.batch_size < 1 or options.accum < 1:
@@ -265,7 +273,7 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
             sums = {"total": 0.0, "mer": 0.0, "flow": 0.0, "ldm": 0.0}
             for a in range(options.accum):
                 micro = step * options.accum + a
-                idx = micro_batch_indices(n, options.batch_size, options.seed, micro)
+                idx = micro_batch_indices(n, options.batch_size, options.seed, micro, set_size)
                 batch = batch_to(collate_clips([train_set[i] for i in idx]), device)
                 terms = mol_loss(model(batch["video"]), batch, weights)
                 if not torch.isfinite(terms["total"]):

@@ -301,3 +301,26 @@ def test_bad_inputs_raise_named_errors(face):
         generate_clip(0, 0, [], SynthConfig())
     with pytest.raises(SynthError):
         generate_clip(0, 0, [face], SynthConfig(), kind="sideways")
+
+
+def test_clip_set_members_differ_only_in_the_expression(face):
+    """A class set shares face, timing, blink, head motion, lighting and noise: where the members' flows agree
+    (beyond every AU's reach) their frames agree, and each member is its own emotion."""
+    from moltrain.synth.clip import SynthError, generate_clip_set
+    emotions = ["surprise", "happiness", "disgust"]
+    cfg = SynthConfig(photometric=False, blink_prob=0.0, mirror_prob=0.0, morph_prob=0.0)
+    clips = generate_clip_set(5, 2, [face], emotions, cfg)
+    assert [c.emotion for c in clips] == emotions
+    assert len({c.fps for c in clips}) == 1
+    assert len({tuple(np.round(c.meta["head_motion"], 9).ravel()) for c in clips}) == 1
+    assert len({tuple(c.expression.profile.in_frames(c.fps).values()) for c in clips}) == 1
+    still = np.ones((128, 128), dtype=bool)
+    for c in clips:
+        still &= np.abs(c.flow - clips[0].flow).max(axis=(0, 1)) < 1e-3
+    assert still.mean() > 0.1
+    for c in clips[1:]:
+        diff = np.abs(c.frames.astype(int) - clips[0].frames.astype(int))
+        assert diff[:, still].max() <= 1 and diff[:, ~still].max() > 3
+    assert generate_clip_set(5, 2, [face], emotions, cfg)[1].frames.tobytes() == clips[1].frames.tobytes()
+    with pytest.raises(SynthError):
+        generate_clip_set(5, 2, [face], emotions, cfg, kind="neutral")

@@ -144,3 +144,19 @@ def test_five_class_adapter_covers_casme2_classes(face):
     assert [e[0] for e in class_emotions(5)] == ["surprise", "happiness", "disgust", "repression", "others"]
     ds = SynthClipDataset([face], seed=9, length=3, num_classes=5)
     validate_sample(ds[0])
+
+
+def test_class_set_dataset_labels_each_member_and_keeps_one_subject_per_set(face):
+    from moltrain.synth.dataset import SynthClipSetDataset
+    ds = SynthClipSetDataset([face], seed=3, length=10, num_classes=3,
+                             cfg=SynthConfig(blink_prob=0.0, mirror_prob=0.0, morph_prob=0.0))
+    assert len(ds) == 9 and ds.group_size == 3
+    items = [ds[i] for i in range(6)]
+    assert [it["label"] for it in items] == [0, 1, 2, 0, 1, 2]
+    assert [ds.subject_of(i) for i in range(6)] == [it["subject"] for it in items]
+    for it in items:
+        validate_sample(it)
+    # members of a set agree except where the expression moves; sets differ
+    same = np.abs(items[0]["video"] - items[1]["video"]).mean()
+    other = np.abs(items[0]["video"] - items[3]["video"]).mean()
+    assert same < 0.2 * other

@@ -26,6 +26,16 @@ def test_sample_order_walks_seeded_epochs():
     assert stream != [i for m in range(5) for i in micro_batch_indices(n, batch, seed=8, micro=m)]
 
 
+def test_set_batches_hold_whole_sets_and_walk_every_set():
+    n, group, batch = 12, 3, 6
+    stream = [i for m in range(4) for i in micro_batch_indices(n, batch, seed=7, micro=m, group=group)]
+    sets = [stream[k:k + group] for k in range(0, len(stream), group)]
+    assert all(s == list(range(s[0], s[0] + group)) and s[0] % group == 0 for s in sets)
+    assert sorted(s[0] // group for s in sets[:4]) == [0, 1, 2, 3]
+    with pytest.raises(TrainingError):
+        micro_batch_indices(n, 4, seed=7, micro=0, group=group)
+
+
 def run(tmp, steps, data, resume=None, val=None, **kw):
     seed_everything(3)
     model = TinyMol()

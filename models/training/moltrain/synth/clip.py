@@ -301,6 +301,43 @@ def generate_clip(seed: int, index: int, faces: Sequence[Face], cfg: SynthConfig
     return _finish(face, events, n, fps, rng, cfg, dict(info, seed=int(seed), index=int(index), kind=kind))
 
 
+def generate_clip_set(seed: int, index: int, faces: Sequence[Face], emotions: Sequence[str],
+                      cfg: SynthConfig = SynthConfig(), kind: str = "micro") -> list[Clip]:
+    """Set number `index` of stream `seed`: one face, fps, apex time, amplitude, duration, blink, head motion,
+    lighting and sensor-noise draw, rendered once per emotion in `emotions`. The clips of a set differ only
+    in which action units move, so a batch made of whole sets cannot be told apart by appearance or
+    nuisances (class-contrastive batches for the recognition head)."""
+    if not faces:
+        raise SynthError("no source faces given")
+    if kind not in ("micro", "macro"):
+        raise SynthError(f"a clip set needs an expression kind (micro, macro), not '{kind}'")
+    rng = np.random.default_rng([int(seed), int(index), 0x5E7])
+    n = cfg.n_frames
+    fps, kind, draw = _draw_head(rng, faces, cfg, kind)
+    face, info = _build_face(faces, draw)
+    lo, hi = cfg.apex_frame_range or (0.5, n - 1.5)
+    apex_frame = float(rng.uniform(lo, hi))
+    alo, ahi = cfg.micro_amplitude_px if kind == "micro" else cfg.macro_amplitude_px
+    amp = float(rng.uniform(alo, ahi))
+    dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
+    prof = sample_profile(rng, float(rng.uniform(dlo, dhi)), apex_frame, fps)
+    blink = [_blink_event(rng, face.landmarks, fps, float(rng.uniform(-1.0, n)))] if rng.random() < cfg.blink_prob else []
+    sim = sample_head_motion(rng, n) if cfg.head_motion else None
+    photo = sample_photometric(rng) if cfg.photometric else None
+    clips = []
+    for k, emotion in enumerate(emotions):
+        variants = facs.EMOTIONS[emotion][1]
+        aus = dict(variants[int(np.random.default_rng([int(seed), int(index), 0xA0, k]).integers(len(variants)))])
+        f, actual, moved = expression_field(face.landmarks, aus, amp)
+        event = Event(kind=kind, profile=prof, amplitude_px=actual, emotion=emotion, aus=aus,
+                      requested_amplitude_px=amp, moved_points=moved)
+        meta = dict(info, seed=int(seed), index=int(index), kind=kind, set_member=k)
+        # The same noise stream for every member: sensor noise cancels between them too.
+        clips.append(render_events(face, [(event, f)] + blink, n, fps, similarity=sim, photometric=photo,
+                                   rng=np.random.default_rng([int(seed), int(index), 0x0153]), meta=meta))
+    return clips
+
+
 def generate_sequence(seed: int, face: Face, n_frames: int, fps: float, n_events: int,
                       cfg: SynthConfig = SynthConfig(), macro_every: int = 0, blinks: int = 0,
                       min_gap_s: float = 1.0) -> Clip:

@@ -12,7 +12,7 @@ import torch
 from ..data.classes import FIVE_CLASSES, THREE_CLASSES
 from ..data.clip import normalise_frames
 from . import facs
-from .clip import Clip, SynthConfig, SynthError, clip_identity, generate_clip
+from .clip import Clip, SynthConfig, SynthError, _draw_head, clip_identity, generate_clip, generate_clip_set
 from .faces import Face, load_faces
 
 
@@ -91,6 +91,46 @@ class SynthClipDataset(torch.utils.data.Dataset):
         return clip_to_sample(clip, label, f"synth-{self.seed}-{i}")
 
 
+class SynthClipSetDataset(SynthClipDataset):
+    """A class-contrastive stream: items g*j .. g*j+g-1 (g = number of classes, `group_size`) are set j of
+    `generate_clip_set`, one clip per class on the same face, timing and nuisances. moltrain.train shuffles
+    whole sets, so every batch asks the head which motion it saw, never which face: appearance carries no
+    class information inside a batch. Item i's label is i % g; the emotion of each class is drawn per set."""
+
+    def __init__(self, faces: Sequence[Face], seed: int, length: int, num_classes: int = 3,
+                 cfg: SynthConfig = SynthConfig(), macro_fraction: float = 0.0) -> None:
+        super().__init__(faces, seed, length, num_classes, cfg, macro_fraction)
+        self.group_size = len(self.class_emotions)
+        self.length = self.length - self.length % self.group_size
+        self.provenance.update(length=self.length, classSets=True)
+        self._last: tuple[int, list[Clip]] | None = None
+
+    def _set_plan(self, j: int) -> tuple[list[str], str]:
+        rng = np.random.default_rng([self.seed, int(j), 0x5E75])
+        emotions = [opts[int(rng.integers(len(opts)))] for opts in self.class_emotions]
+        return emotions, ("macro" if rng.random() < self.macro_fraction else "micro")
+
+    def _plan(self, i: int) -> tuple[int, str, str]:
+        if not 0 <= i < self.length:
+            raise IndexError(f"clip {i} out of range (0..{self.length - 1})")
+        emotions, kind = self._set_plan(i // self.group_size)
+        return i % self.group_size, emotions[i % self.group_size], kind
+
+    def subject_of(self, i: int) -> str:
+        j = i // self.group_size
+        kind = self._set_plan(j)[1]
+        draw = _draw_head(np.random.default_rng([self.seed, j, 0x5E7]), self.faces, self.cfg, kind)[2]
+        return subject_of(draw.identity(self.faces))
+
+    def __getitem__(self, i: int) -> dict:
+        label, _, kind = self._plan(i)
+        j = i // self.group_size
+        if self._last is None or self._last[0] != j:   # a batch asks for a whole set in a row: render it once
+            emotions, kind = self._set_plan(j)
+            self._last = (j, generate_clip_set(self.seed, j, self.faces, emotions, self.cfg, kind=kind))
+        return clip_to_sample(self._last[1][label], label, f"synthset-{self.seed}-{i}")
+
+
 BUILT_FACES = Path(__file__).resolve().parents[2] / ".cache" / "sources" / "built"
 TRAIN_LENGTH = 20000
 VAL_LENGTH = 600
@@ -143,3 +183,18 @@ def train_dataset_easy(num_classes: int = 3, seed: int = 0) -> SynthClipDataset:
 def train_dataset_medium(num_classes: int = 3, seed: int = 0) -> SynthClipDataset:
     """Curriculum stage 2: 0.8-3.5 px, every nuisance on; stage 3 is `train_dataset` itself."""
     return _stage("medium", num_classes, seed)
+
+
+def train_dataset_sets(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
+    """The full training distribution of `train_dataset` (micro clips, every nuisance) in class-contrastive
+    sets (`SynthClipSetDataset`); use a batch that is a multiple of the number of classes."""
+    faces = load_faces(BUILT_FACES, ("train",))
+    return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes)
+
+
+def train_dataset_sets_easy(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
+    """Curriculum stage 1 (`CURRICULUM['easy']`) in class-contrastive sets."""
+    faces = load_faces(BUILT_FACES, ("train",))
+    ds = SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, cfg=CURRICULUM["easy"])
+    ds.provenance["curriculum"] = "easy"
+    return ds
