@@ -2,9 +2,10 @@
  * The app end to end on a fake camera playing the astronaut photo (public domain, test-split identity): the
  * landmarks are drawn on her face, the aligned crop is the frame warped by the reported transform with the
  * eyes where MOL's alignment puts them, fps are shown, no request leaves the origin, and after the first visit
- * the app reloads and tracks offline.
+ * the app reloads and tracks offline. FaceMesh runs on tfjs's wasm backend (binaries from the origin, precached);
+ * when they cannot be loaded it stays on the main backend and a notice says so.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, fakeCameraFlags, WEBGPU_FLAGS } from '../src/cli/chromium';
 import { applyAffine, cropAffine, molAlignmentParams } from '../src/alignment/mol-align';
 import { fixturePath } from './fixtures/fixtures';
@@ -20,8 +21,19 @@ const CROP_EYE_TOLERANCE_PX = 2;
 
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...WEBGPU_FLAGS, ...fakeCameraFlags(fixturePath('astronaut-still.y4m'))] } });
 
+/** Paths of the tfjs wasm binaries the page fetched (over the network or from the service worker). */
+function watchTfjsWasm(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (req) => {
+    const m = /\/tfjs\/wasm\/([\w.-]+\.wasm)$/.exec(new URL(req.url()).pathname);
+    if (m) seen.push(m[1]);
+  });
+  return seen;
+}
+
 test('tracks the astronaut on the camera: overlay on the face, aligned crop, fps, no foreign request', async ({ page, baseURL }) => {
   const watch = watchPage(page, new URL(baseURL!).origin);
+  const wasm = watchTfjsWasm(page);
   // Tracking only: MOL would add seconds per frame on the CPU backend (e2e/app-model.spec.ts covers it).
   await page.goto('/?backend=cpu&weights=none');
   await waitForFrames(page, 3, { face: true });
@@ -70,6 +82,9 @@ test('tracks the astronaut on the camera: overlay on the face, aligned crop, fps
   await expect(page.getByTestId('status-backend')).toContainText(/tfjs (webgpu|webgl|cpu)/);
   await expect(page.getByTestId('status-face')).toHaveText('face found');
   await expect(page.getByTestId('problem')).toHaveCount(0);
+  // FaceMesh on wasm: the SIMD build came from the app's origin and no fallback notice is shown.
+  expect(wasm).toContain('tfjs-backend-wasm-simd.wasm');
+  await expect(page.getByTestId('notice-mesh')).toHaveCount(0);
 
   expect(watch.errors).toEqual([]);
   expect(watch.foreignRequests).toEqual([]);
@@ -89,6 +104,25 @@ test('reloads and tracks offline after the first visit', async ({ page, context,
   await page.reload();
   await waitForFrames(page, 2, { face: true });
   await expect(page.getByTestId('status-face')).toHaveText('face found', { timeout: 10_000 });
+  // The wasm binary came from the precache: FaceMesh still runs on wasm offline.
+  await expect(page.getByTestId('notice-mesh')).toHaveCount(0);
   expect(watch.errors).toEqual([]);
   expect(watch.foreignRequests).toEqual([]);
+});
+
+test.describe('without the tfjs wasm binaries', () => {
+  // No service worker, so that every request of the page goes through page.route.
+  test.use({ serviceWorkers: 'block' });
+
+  test('FaceMesh stays on the main backend, tracking goes on, and a notice says why', async ({ page, baseURL }) => {
+    const watch = watchPage(page, new URL(baseURL!).origin);
+    await page.route('**/tfjs/wasm/**', (route) => route.abort());
+    await page.goto('/?backend=cpu&weights=none');
+    await waitForFrames(page, 2, { face: true });
+    await expect(page.getByTestId('notice-mesh')).toContainText('Face landmarks run on the slower tfjs "cpu" backend');
+    await expect(page.getByTestId('status-face')).toHaveText('face found');
+    await expect(page.getByTestId('problem')).toHaveCount(0);
+    expect(watch.errors).toEqual([]);
+    expect(watch.foreignRequests).toEqual([]);
+  });
 });

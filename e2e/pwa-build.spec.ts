@@ -1,7 +1,8 @@
 /**
  * The built PWA (dist/, made by `npm run build` before the e2e run) is installable and complete offline:
  * the manifest has real PNG icons of the stated sizes, and the service worker precaches the app shell, every
- * runtime model file under dist/models/, the MediaPipe wasm and the demo clip. No browser needed.
+ * runtime model file under dist/models/, the MediaPipe wasm, tfjs's wasm backend binaries (FaceMesh runs there) and
+ * the demo clip. No browser needed.
  */
 import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -54,7 +55,7 @@ test('the manifest makes the app installable, with real icons', () => {
   expect(html).toContain('manifest.webmanifest');
 });
 
-test('the service worker precaches the app, every model file, the MediaPipe wasm and the demo clip', () => {
+test('the service worker precaches the app, every model file, the MediaPipe and tfjs wasm and the demo clip', () => {
   const urls = new Set(precachedUrls());
   for (const url of urls) expect(existsSync(path.join(DIST, url)), `${url} is precached but missing from dist/`).toBe(true);
 
@@ -62,10 +63,13 @@ test('the service worker precaches the app, every model file, the MediaPipe wasm
   const wasmDir = path.join(DIST, 'mediapipe', 'wasm');
   const wasm = readdirSync(wasmDir).map((f) => `mediapipe/wasm/${f}`);
   expect(wasm.some((f) => f.endsWith('.wasm'))).toBe(true);
+  const tfjsWasm = readdirSync(path.join(DIST, 'tfjs', 'wasm')).map((f) => `tfjs/wasm/${f}`);
+  // tfjs picks one build at run time (SIMD here; threads only on cross-origin isolated pages): all must be there.
+  expect(tfjsWasm.sort()).toEqual(['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm.wasm'].map((f) => `tfjs/wasm/${f}`));
   const models = filesUnder(path.join(DIST, 'models'))
     .map((f) => path.relative(DIST, f).split(path.sep).join('/'))
     .filter((f) => !/\.(md|txt)$/i.test(f) && !f.endsWith('SHA256SUMS'));
   expect(models.length).toBeGreaterThanOrEqual(4); // BlazeFace + FaceMesh graph, weights, refinement
   const js = filesUnder(path.join(DIST, 'assets')).map((f) => path.relative(DIST, f).split(path.sep).join('/'));
-  for (const url of [...mustHave, ...wasm, ...models, ...js]) expect(urls.has(url), `${url} is not precached`).toBe(true);
+  for (const url of [...mustHave, ...wasm, ...tfjsWasm, ...models, ...js]) expect(urls.has(url), `${url} is not precached`).toBe(true);
 });

@@ -21,6 +21,11 @@ function backendNotice(backend: string, fallbackReason: string | null, preferred
   return `WebGPU is unavailable: tracking runs on the tfjs "${backend}" backend instead${fallbackReason ? ` (${fallbackReason})` : ''}.`;
 }
 
+function meshNotice(meshBackend: string, meshFallbackReason: string | null): string | null {
+  if (meshFallbackReason === null) return null;
+  return `Face landmarks run on the slower tfjs "${meshBackend}" backend: ${meshFallbackReason}.`;
+}
+
 export type SourceFactory = (kind: SourceKind, file?: File) => FrameSource;
 
 export class AppController {
@@ -159,6 +164,7 @@ export class AppController {
       const store = useAppStore.getState();
       store.setBackend(p.backend, p.fallbackReason);
       store.setNotice('gpu', backendNotice(p.backend, p.fallbackReason, this.preferredBackend));
+      store.setNotice('mesh', meshNotice(p.meshBackend, p.meshFallbackReason));
       return p;
     });
     // A failed load may succeed later (e.g. after a reload of assets); do not cache the rejection.

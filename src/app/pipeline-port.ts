@@ -10,6 +10,10 @@ export interface AppPipeline {
   readonly backend: string;
   /** Why WebGPU is not in use, or null. */
   readonly fallbackReason: string | null;
+  /** tfjs backend of the FaceMesh network ('wasm', or `backend` when wasm failed). */
+  readonly meshBackend: string;
+  /** Why FaceMesh is not on wasm, or null. */
+  readonly meshFallbackReason: string | null;
   process(frame: Frame): Promise<FrameResult>;
   /** End of a source: spotted events still open at its last frame (closed and classified). */
   finishSpotting(): Promise<SpottedEvent[]>;

@@ -2,6 +2,8 @@
  * Vite plugin: makes the runtime model assets part of the app's own origin, in dev and in the build.
  *  - models/face/<file>            -> <base>models/face/<file>       (BlazeFace tflite, FaceMesh graph, maps)
  *  - tasks-vision SIMD wasm loader -> <base>mediapipe/wasm/vision_wasm_internal.{js,wasm}
+ *  - tfjs-backend-wasm binaries    -> <base>tfjs/wasm/tfjs-backend-wasm{,-simd,-threaded-simd}.wasm (FaceMesh runs
+ *    there; tfjs picks the build by browser features, the threaded one only on cross-origin isolated pages)
  *  - models/mol/<id>/{model.json,*.bin} -> <base>models/mol/<id>/<file> (MOL web weights, models/README.md)
  * Emitted files land in dist/ where the PWA's Workbox glob precaches them, so tracking works offline.
  * In dev only, `/@analyze-input` serves the one file named by MOL_ANALYZE_INPUT (set by `npm run analyze`),
@@ -14,6 +16,7 @@ import type { Plugin } from 'vite';
 const FACE_DIR = 'models/face';
 const FACE_FILE = /\.(tflite|json|bin)$/;
 const WASM_FILES = ['vision_wasm_internal.js', 'vision_wasm_internal.wasm'];
+const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 const MOL_DIR = 'models/mol';
 const MOL_FILE = /^(model\.json|[\w.-]+\.bin)$/;
 export const ANALYZE_INPUT_ROUTE = '/@analyze-input';
@@ -45,6 +48,8 @@ function assetTable(root: string): Map<string, string> {
   }
   const wasmDir = path.join(root, 'node_modules/@mediapipe/tasks-vision/wasm');
   for (const f of WASM_FILES) table.set(`mediapipe/wasm/${f}`, path.join(wasmDir, f));
+  const tfjsWasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  for (const f of TFJS_WASM_FILES) table.set(`tfjs/wasm/${f}`, path.join(tfjsWasmDir, f));
   return table;
 }
 
@@ -70,7 +75,7 @@ export function modelAssetsPlugin(): Plugin {
           createReadStream(file).pipe(res);
           return;
         }
-        const m = /\/((?:models\/face|models\/mol\/[\w.-]+|mediapipe\/wasm)\/[\w.-]+)$/.exec(url);
+        const m = /\/((?:models\/face|models\/mol\/[\w.-]+|mediapipe\/wasm|tfjs\/wasm)\/[\w.-]+)$/.exec(url);
         const file = m ? assetTable(root).get(m[1]) : undefined;
         if (!file || !existsSync(file)) return next();
         res.setHeader('Content-Type', CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream');

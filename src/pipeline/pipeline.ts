@@ -5,6 +5,7 @@
  */
 import type { Frame } from '../ingest/types';
 import { initTfBackend, type TfBackendName } from '../gpu/tf-backend';
+import { initWasmBackend, WASM_BACKEND } from '../gpu/wasm-backend';
 import { BlazeFaceDetector } from '../tracking/face-detector';
 import { FaceMeshModel } from '../tracking/face-mesh';
 import { FaceTracker } from '../tracking/face-tracker';
@@ -29,13 +30,15 @@ export type PipelineStatus =
   | { stage: 'backend'; message: string }
   | { stage: 'models'; message: string }
   | { stage: 'model'; model: ModelStageStatus }
-  | { stage: 'ready'; message: string; backend: string; fallbackReason: string | null };
+  | { stage: 'ready'; message: string; backend: string; fallbackReason: string | null; meshBackend: string; meshFallbackReason: string | null };
 
 export interface PipelineOptions {
   landmarkModel?: 'attention';
   onStatus?: (s: PipelineStatus) => void;
   /** tfjs backend to try first (default 'webgpu'; falls back webgl -> cpu). */
   backend?: TfBackendName;
+  /** Where FaceMesh runs: 'wasm' (default; falls back to `backend` if wasm fails) or 'main' (MOL's backend). */
+  meshBackend?: 'wasm' | 'main';
   /** Bus to publish results on (default: the app-wide frameBus). */
   bus?: FrameBus;
   /** Smooth the alignment transform over time (default true; false = the official per-frame alignment). */
@@ -49,6 +52,10 @@ export interface PipelineOptions {
 export interface Pipeline {
   readonly backend: string;
   readonly fallbackReason: string | null;
+  /** The tfjs backend FaceMesh runs on ('wasm' unless it failed or 'main' was asked for). */
+  readonly meshBackend: string;
+  /** Why FaceMesh is not on wasm although it was asked to be, or null. */
+  readonly meshFallbackReason: string | null;
   process(frame: Frame): Promise<FrameResult>;
   readonly window: FrameWindowView;
   /** The running model stage (null: off, failed to load or failed while running); classifyClip for spotting. */
@@ -69,10 +76,15 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   const status = opts.onStatus ?? (() => {});
   status({ stage: 'backend', message: 'Starting tfjs backend' });
   const { backend, fallbackReason } = await initTfBackend(opts.backend ?? 'webgpu');
+  const meshFallbackReason = opts.meshBackend === 'main' ? null : await initWasmBackend(trackingAssets.tfjsWasmDir());
+  if (meshFallbackReason) console.warn(`FaceMesh stays on ${backend}: ${meshFallbackReason}`);
+  const meshOnWasm = opts.meshBackend !== 'main' && meshFallbackReason === null;
+  const meshBackend = meshOnWasm ? WASM_BACKEND : backend;
   status({ stage: 'models', message: 'Loading face models' });
+  // Safe next to MOL's load: the mesh's weights are created in one synchronous turn on wasm (runOnBackend).
   const [detector, mesh, loadedModel] = await Promise.all([
     BlazeFaceDetector.create(),
-    FaceMeshModel.load(trackingAssets.faceMesh(), trackingAssets.refinement()),
+    FaceMeshModel.load(trackingAssets.faceMesh(), trackingAssets.refinement(), meshOnWasm ? WASM_BACKEND : null),
     loadModelStage(opts.model, backend, status),
   ]);
   let model = loadedModel;
@@ -85,7 +97,10 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   const smoothAlignment = opts.smoothAlignment ?? true;
   let gray: Float32Array | undefined;
   let disposed = false;
-  status({ stage: 'ready', message: `Tracking on ${backend}`, backend, fallbackReason });
+  status({
+    stage: 'ready', message: `Tracking: FaceMesh on ${meshBackend}, MOL on ${backend}`,
+    backend, fallbackReason, meshBackend, meshFallbackReason,
+  });
 
   const loseFace = (): void => {
     smoother.reset();
@@ -105,6 +120,8 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   return {
     backend,
     fallbackReason,
+    meshBackend,
+    meshFallbackReason,
     window,
     get model() { return model; },
     getCrops: (fromFrame, toFrame) => spot.crops.getCrops(fromFrame, toFrame),

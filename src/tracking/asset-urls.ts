@@ -13,4 +13,6 @@ export const trackingAssets = {
   refinement: () => assetUrl('models/face/facemesh-refinement.json'),
   wasmLoader: () => assetUrl('mediapipe/wasm/vision_wasm_internal.js'),
   wasmBinary: () => assetUrl('mediapipe/wasm/vision_wasm_internal.wasm'),
+  /** Folder (trailing '/') of tfjs-backend-wasm's binaries, for setWasmPaths. */
+  tfjsWasmDir: () => assetUrl('tfjs/wasm/'),
 };
