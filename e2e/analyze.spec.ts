@@ -72,6 +72,7 @@ test.describe('npm run analyze', () => {
     const run = await runAnalyze([clip, '--out', out, '--crops'], 540_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/backend webgpu/);
+    expect(run.stdout).toMatch(/mesh on wasm,/);
 
     const recs = readFileSync(path.join(out, 'frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FrameRecord);
     expect(recs.map((r) => r.index)).toEqual([...Array(FRAMES).keys()]);

@@ -1,6 +1,6 @@
 /**
  * `npm run analyze -- <video> --out <dir> [--crops] [--flow] [--no-model | --weights shipped|recipe[:seed]]
- *   [--backend webgpu|webgl|cpu] [--no-smoothing]`
+ *   [--backend webgpu|webgl|cpu] [--mesh-backend wasm|main] [--no-smoothing]`
  *
  * Runs the app's own pipeline (tracking, alignment, MOL, spotting) in headless Chromium over every frame of a
  * WebM/MP4 (what Chromium decodes) or Y4M file and writes into <dir> (formats in README.md "Headless analysis"):
@@ -27,11 +27,11 @@ export class AnalyzeInputError extends Error {
 
 interface Args {
   input: string; out: string; crops: boolean; flow: boolean; model: ModelChoice;
-  backend: AnalyzeRequest['backend']; noSmoothing: boolean; verbose: boolean;
+  backend: AnalyzeRequest['backend']; meshBackend: AnalyzeRequest['meshBackend']; noSmoothing: boolean; verbose: boolean;
 }
 
 const USAGE = 'usage: npm run analyze -- <video.webm|.mp4|.y4m> --out <dir> [--crops] [--flow] [--no-model | --weights shipped|recipe[:seed]] ' +
-  '[--backend webgpu|webgl|cpu] [--no-smoothing] [--verbose]';
+  '[--backend webgpu|webgl|cpu] [--mesh-backend wasm|main] [--no-smoothing] [--verbose]';
 
 function parseWeights(v: string | undefined): ModelChoice {
   if (v === 'shipped') return {};
@@ -50,6 +50,7 @@ function parseArgs(argv: string[]): Args {
   let noSmoothing = false;
   let verbose = false;
   let backend: Args['backend'] = 'webgpu';
+  let meshBackend: Args['meshBackend'] = 'wasm';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') out = argv[++i];
@@ -63,6 +64,10 @@ function parseArgs(argv: string[]): Args {
       const b = argv[++i];
       if (b !== 'webgpu' && b !== 'webgl' && b !== 'cpu') throw new AnalyzeUsageError(`--backend must be webgpu, webgl or cpu (got ${b})\n${USAGE}`);
       backend = b;
+    } else if (a === '--mesh-backend') {
+      const b = argv[++i];
+      if (b !== 'wasm' && b !== 'main') throw new AnalyzeUsageError(`--mesh-backend must be wasm or main (got ${b})\n${USAGE}`);
+      meshBackend = b;
     } else if (a.startsWith('--')) throw new AnalyzeUsageError(`unknown option ${a}\n${USAGE}`);
     else if (input === undefined) input = a;
     else throw new AnalyzeUsageError(`unexpected argument ${a}\n${USAGE}`);
@@ -70,7 +75,7 @@ function parseArgs(argv: string[]): Args {
   if (!input) throw new AnalyzeUsageError(`no input video given\n${USAGE}`);
   if (!out) throw new AnalyzeUsageError(`no --out directory given\n${USAGE}`);
   if (noModel && (model !== undefined || flow)) throw new AnalyzeUsageError(`--no-model cannot be combined with --weights or --flow\n${USAGE}`);
-  return { input: path.resolve(input), out: path.resolve(out), crops, flow, model: noModel ? false : (model ?? {}), backend, noSmoothing, verbose };
+  return { input: path.resolve(input), out: path.resolve(out), crops, flow, model: noModel ? false : (model ?? {}), backend, meshBackend, noSmoothing, verbose };
 }
 
 function checkInput(file: string): void {
@@ -127,7 +132,7 @@ export async function analyze(args: Args): Promise<AnalyzeResult> {
       }
     });
     await session.page.waitForFunction(() => typeof window.__analyze === 'function', undefined, { timeout: 120_000 });
-    const req: AnalyzeRequest = { name: path.basename(args.input), backend: args.backend, crops: args.crops, noSmoothing: args.noSmoothing, model: args.model, flow: args.flow };
+    const req: AnalyzeRequest = { name: path.basename(args.input), backend: args.backend, meshBackend: args.meshBackend, crops: args.crops, noSmoothing: args.noSmoothing, model: args.model, flow: args.flow };
     const outcome: AnalyzeOutcome = await session.page.evaluate((r) => window.__analyze(r), req);
     if (session.errors.length) throw new Error(`WebGPU/page errors during analysis:\n${session.errors.join('\n')}`);
     if (session.foreignRequests.length) throw new Error(`requests left the origin: ${session.foreignRequests.join(', ')}`);
@@ -161,6 +166,7 @@ async function main(args: Args): Promise<void> {
   console.log(
     `${s.frames} frames (${s.width}x${s.height}), face in ${s.facesFound} (${((100 * s.facesFound) / Math.max(1, s.frames)).toFixed(1)}%), ` +
       `decoded via ${s.decodePath}, skipped ${s.droppedFrames}, backend ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}, ` +
+      `mesh on ${s.meshBackend}${s.meshFallbackReason ? ` (${s.meshFallbackReason})` : ''}, ` +
       `${s.weights ? `model ${s.weights.id} on ${s.modelFrames} frames, ` : ''}` +
       `${s.events ? `events ${Object.entries(s.events).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}, ` : ''}` +
       `${lat ? `per frame p50 ${lat.p50} ms p95 ${lat.p95} ms, ` : ''}` +

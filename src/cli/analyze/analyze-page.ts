@@ -15,6 +15,8 @@ import { SpotRecorder, type SpotRecorderResult } from './spot-recorder';
 export interface AnalyzeRequest {
   name: string;
   backend: TfBackendName;
+  /** Where FaceMesh runs (PipelineOptions.meshBackend). */
+  meshBackend: 'wasm' | 'main';
   crops: boolean;
   /** Official per-frame alignment instead of the smoothed one (for comparisons). */
   noSmoothing: boolean;
@@ -39,6 +41,9 @@ export interface AnalyzeSummary {
   decodePath: string | null;
   backend: string;
   fallbackReason: string | null;
+  /** The tfjs backend FaceMesh ran on, and why not wasm (null when it was, or when 'main' was asked for). */
+  meshBackend: string;
+  meshFallbackReason: string | null;
   width: number;
   height: number;
   /** The model's class order (probabilities in frames.jsonl and events), or null when MOL produced nothing. */
@@ -80,7 +85,7 @@ window.__analyze = async (req: AnalyzeRequest): Promise<AnalyzeOutcome> => {
   const status: string[] = [];
   let modelFailure: string | null = null;
   const options: PipelineOptions = {
-    backend: req.backend, bus: createFrameBus(), smoothAlignment: !req.noSmoothing, model: req.model,
+    backend: req.backend, meshBackend: req.meshBackend, bus: createFrameBus(), smoothAlignment: !req.noSmoothing, model: req.model,
     onStatus: (s) => {
       if ('message' in s) status.push(`${s.stage}: ${s.message}`);
       else {
@@ -130,7 +135,7 @@ window.__analyze = async (req: AnalyzeRequest): Promise<AnalyzeOutcome> => {
   return {
     summary: {
       frames, facesFound, droppedFrames: source.droppedFrames, decodePath: source.decodePath, backend: pipeline.backend,
-      fallbackReason: pipeline.fallbackReason, width, height, classes, weights, modelFrames, status,
+      fallbackReason: pipeline.fallbackReason, meshBackend: pipeline.meshBackend, meshFallbackReason: pipeline.meshFallbackReason, width, height, classes, weights, modelFrames, status,
     },
     spotting,
   };
