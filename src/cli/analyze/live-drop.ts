@@ -1,8 +1,9 @@
 /**
- * `npx tsx src/cli/analyze/live-drop.ts [--seconds 90] [--backend cpu|webgl|webgpu] [--y4m <file>] [--json out.json]`
+ * `npx tsx src/cli/analyze/live-drop.ts [--seconds 90] [--backend cpu|webgl|webgpu] [--weights none|recipe|...]
+ *   [--y4m <file>] [--json out.json]`
  *
  * Live mode on this machine: the app (dev server, the full pipeline: tracking, MOL with the shipped weights,
- * spotting) fed by Chromium's fake camera playing a Y4M file in a loop, observed through `window.__meAnalyzer`
+ * spotting; `--weights` is the app's ?weights=, e.g. none for tracking only) fed by Chromium's fake camera playing a Y4M file in a loop, observed through `window.__meAnalyzer`
  * for --seconds after the first analysed frame. A live source drops the frames that arrive while the pipeline is
  * busy (src/ingest/video-element-pump.ts), so
  *   dropped-frame rate = 1 - (frames analysed per second) / (frames the camera delivered per second, `fpsIn`),
@@ -14,16 +15,17 @@ import { openBrowserSession, REPO_ROOT } from '../browser-session';
 import { fakeCameraFlags } from '../chromium';
 import { latencySummary } from './latency';
 
-interface Args { seconds: number; backend: string; y4m: string; json: string | null }
+interface Args { seconds: number; backend: string; weights: string | null; y4m: string; json: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seconds: 90, backend: 'cpu', y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null };
+  const a: Args = { seconds: 90, backend: 'cpu', weights: null, y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[++i];
     if (v === undefined) throw new Error(`${k} needs a value`);
     if (k === '--seconds') a.seconds = Number(v);
     else if (k === '--backend') a.backend = v;
+    else if (k === '--weights') a.weights = v;
     else if (k === '--y4m') a.y4m = path.resolve(v);
     else if (k === '--json') a.json = v;
     else throw new Error(`unknown option ${k}`);
@@ -36,7 +38,7 @@ interface Probe { processed: number; fpsIn: number; index: number | null; timing
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const session = await openBrowserSession(`/index.html?source=camera&backend=${args.backend}`, { extraArgs: fakeCameraFlags(args.y4m) });
+  const session = await openBrowserSession(`/index.html?source=camera&backend=${args.backend}${args.weights === null ? '' : `&weights=${encodeURIComponent(args.weights)}`}`, { extraArgs: fakeCameraFlags(args.y4m) });
   try {
     const probe = (): Promise<Probe> => session.page.evaluate(() => {
       const d = window.__meAnalyzer;
@@ -66,11 +68,11 @@ async function main(): Promise<void> {
     // the first analysed frame pays for warm-up (shader/graph compilation): leave it out of the latency
     const lat = latencySummary([...timings.entries()].filter(([i]) => i > 0).map(([, t]) => t), []);
     const report = {
-      backend: args.backend, y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
+      backend: args.backend, weights: args.weights ?? 'shipped', y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
       droppedFrameRate: fpsIn > 0 ? 1 - processedPerS / fpsIn : null, latencyMs: { stages: lat.stages, total: lat.total },
     };
     console.log(
-      `live (${args.backend}, fake camera ${report.y4m}): camera ${fpsIn.toFixed(1)} fps, analysed ${processedPerS.toFixed(3)} fps over ${elapsedS.toFixed(0)} s, ` +
+      `live (${args.backend}, weights ${args.weights ?? 'shipped'}, fake camera ${report.y4m}): camera ${fpsIn.toFixed(1)} fps, analysed ${processedPerS.toFixed(3)} fps over ${elapsedS.toFixed(0)} s, ` +
         `dropped ${report.droppedFrameRate === null ? 'n/a' : (100 * report.droppedFrameRate).toFixed(1) + ' %'} of frames; ` +
         `latency per frame p50 ${lat.total?.p50 ?? 'n/a'} ms, p95 ${lat.total?.p95 ?? 'n/a'} ms (${lat.total?.frames ?? 0} frames)`,
     );
