@@ -109,6 +109,12 @@ test('spotting view: capture guard warns at 10 fps, timeline with calibration, m
   const fps = Number(await page.getByTestId('capture-fps').textContent());
   expect(fps).toBeGreaterThan(7);
   expect(fps).toBeLessThan(13);
+  // ... and its jitter, from the frames' capture times (the fake camera's clock is regular: a few ms at most,
+  // although the pipeline takes far longer per frame than a frame interval)
+  await expect(page.getByTestId('capture-jitter')).toHaveText(/^\d+\.\d$/, { timeout: 30_000 });
+  const jitter = Number(await page.getByTestId('capture-jitter').textContent());
+  console.log(`fake camera: ${fps} fps, jitter ${jitter} ms`);
+  expect(jitter).toBeLessThan(25);
 
   expect(watch.errors).toEqual([]);
   expect(watch.foreignRequests).toEqual([]);

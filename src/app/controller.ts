@@ -190,6 +190,7 @@ export class AppController {
     const fpsProcessed = this.processedMeter.fps(now);
     useAppStore.getState().setStats({
       fpsIn: this.source?.measuredFps?.() ?? fpsProcessed,
+      timingIn: this.source?.measuredTiming?.() ?? null,
       fpsProcessed,
       stageMs: last?.timings ?? {},
       faceFound: last?.faceFound ?? false,

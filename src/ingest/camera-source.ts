@@ -3,6 +3,7 @@
  * (frames are dropped while the pipeline is busy), with the delivered fps measured. A track that ends
  * while capturing (camera unplugged, permission revoked) rejects `start()` with CameraUnpluggedError.
  */
+import type { ClockEstimate } from './frame-clock';
 import type { Frame, FrameSource, SourceInfo } from './types';
 import { cameraErrorFrom, CameraUnpluggedError, NoCameraError } from './errors';
 import { pumpVideoFrames, type VideoPump } from './video-element-pump';
@@ -89,6 +90,10 @@ export class CameraSource implements FrameSource {
 
   measuredFps(): number {
     return this.pump?.inputFps() ?? 0;
+  }
+
+  measuredTiming(): ClockEstimate | null {
+    return this.pump?.inputTiming() ?? null;
   }
 
   private release(): void {

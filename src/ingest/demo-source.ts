@@ -5,6 +5,7 @@
  * shows the whole app. Its ground truth (`me-analyzer-truth`, models/README.md) lies beside it. Both are
  * precached by the service worker, so they also work offline.
  */
+import type { ClockEstimate } from './frame-clock';
 import type { Frame, FrameSource, SourceInfo } from './types';
 import { DemoUnavailableError } from './errors';
 import { pumpVideoFrames, type VideoPump } from './video-element-pump';
@@ -60,6 +61,10 @@ export class DemoSource implements FrameSource {
 
   measuredFps(): number {
     return this.pump?.inputFps() ?? 0;
+  }
+
+  measuredTiming(): ClockEstimate | null {
+    return this.pump?.inputTiming() ?? null;
   }
 
   private release(): void {

@@ -2,6 +2,7 @@
  * Stage 1 (ingest) contract: every source (webcam, video file, bundled demo) delivers frames through
  * this one interface, in order, with strictly increasing timestamps.
  */
+import type { ClockEstimate } from './frame-clock';
 
 /** One decoded video frame. `image` is valid only until the returned promise of `onFrame` settles. */
 export interface Frame {
@@ -40,4 +41,6 @@ export interface FrameSource {
   stop(): void;
   /** Frames per second the source delivers right now (camera, demo: measured), if it can tell. */
   measuredFps?(): number;
+  /** Frame time and interval jitter of the delivered frames (camera, demo), null until known. */
+  measuredTiming?(): ClockEstimate | null;
 }

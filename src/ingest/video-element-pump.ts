@@ -6,6 +6,7 @@
  */
 import type { Frame } from './types';
 import { CounterRate } from './fps-meter';
+import { FrameClock, type ClockEstimate } from './frame-clock';
 
 export interface VideoPump {
   /** Resolves when stopped; rejects if `onFrame` throws. */
@@ -13,10 +14,19 @@ export interface VideoPump {
   stop(): void;
   /** Frames per second the video delivered (not what was processed). */
   inputFps(): number;
+  /** Frame time and interval jitter of the delivered frames (frame-clock.ts); null until known or without
+   *  requestVideoFrameCallback. */
+  inputTiming(): ClockEstimate | null;
+}
+
+interface FrameMetadata {
+  presentedFrames: number;
+  mediaTime: number;
+  captureTime?: number;
 }
 
 type FrameCallbackVideo = HTMLVideoElement & {
-  requestVideoFrameCallback?: (cb: () => void) => number;
+  requestVideoFrameCallback?: (cb: (now: number, metadata: FrameMetadata) => void) => number;
   cancelVideoFrameCallback?: (handle: number) => void;
 };
 
@@ -25,6 +35,7 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
   // Decoded-frame counts, not callbacks: a CPU-bound tfjs backend blocks the main thread for seconds, and
   // frames decoded meanwhile never get a callback of their own.
   const meter = new CounterRate(3000);
+  const clock = new FrameClock();
   const decodedFrames = () => v.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -51,9 +62,10 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
   };
 
   let lastMediaTime = -1;
-  function onVideoFrame() {
+  function onVideoFrame(_now?: number, metadata?: FrameMetadata) {
     if (stopped) return;
     schedule();
+    if (metadata) clock.push({ presentedFrames: metadata.presentedFrames, captureTimeMs: metadata.captureTime, mediaTimeS: metadata.mediaTime });
     const now = performance.now();
     if (!v.requestVideoFrameCallback) {
       if (v.currentTime === lastMediaTime) return;
@@ -95,5 +107,6 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
       meter.sample(performance.now(), decodedFrames());
       return meter.rate();
     },
+    inputTiming: () => clock.estimate(),
   };
 }

@@ -46,4 +46,11 @@ describe('assessCapture', () => {
     expect(() => frameIntervals([0, 33, 33])).toThrow(CaptureQualityError);
     expect(() => assessCapture({ intervalsMs: [33, -1] })).toThrow(CaptureQualityError);
   });
+  it('takes a live clock estimate (frame time and interval jitter) as it is', () => {
+    expect(assessCapture({ fps: 30, timing: { frameMs: 33.3, jitterMs: 2 } })).toMatchObject({ fps: 30, jitterMs: 2, level: 'ok' });
+    const q = assessCapture({ fps: 30, timing: { frameMs: 33.3, jitterMs: 12 } });
+    expect(q.level).toBe('warn');
+    expect(q.reasons.join(' ')).toContain('irregular');
+    expect(assessCapture({ timing: { frameMs: 100, jitterMs: 1 } })).toMatchObject({ fps: 10, level: 'warn' });
+  });
 });

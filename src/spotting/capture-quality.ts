@@ -50,7 +50,7 @@ function median(xs: readonly number[]): number {
  * consecutive frames, when known. Without a measured fps the median interval gives it.
  */
 export function assessCapture(
-  input: { fps?: number; intervalsMs?: readonly number[] },
+  input: { fps?: number; intervalsMs?: readonly number[]; timing?: { frameMs: number; jitterMs: number } | null },
   options: CaptureQualityOptions = DEFAULT_CAPTURE_QUALITY,
 ): CaptureQuality {
   const intervals = input.intervalsMs ?? [];
@@ -59,10 +59,19 @@ export function assessCapture(
   const fps = input.fps !== undefined && input.fps > 0 && Number.isFinite(input.fps) ? input.fps : 1000 / medianMs;
   // Two intervals make a spread, but a noisy one; four is the least that says something about regularity.
   let jitterMs: number | null = null;
+  if (input.timing) {
+    // A live source's clock (frame-clock.ts): its frame time and interval jitter, measured directly.
+    return judge(input.fps !== undefined && input.fps > 0 && Number.isFinite(input.fps) ? input.fps : 1000 / input.timing.frameMs,
+      input.timing.jitterMs, input.timing.frameMs, options);
+  }
   if (intervals.length >= 4) {
     const mean = intervals.reduce((a, b) => a + b, 0) / intervals.length;
     jitterMs = Math.sqrt(intervals.reduce((a, d) => a + (d - mean) ** 2, 0) / (intervals.length - 1));
   }
+  return judge(fps, jitterMs, medianMs, options);
+}
+
+function judge(fps: number, jitterMs: number | null, medianMs: number, options: CaptureQualityOptions): CaptureQuality {
   if (!Number.isFinite(fps)) return { fps: Number.NaN, jitterMs, level: 'unknown', reasons: [] };
   const reasons: string[] = [];
   if (fps < options.minFps) {

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { ClockEstimate } from '../ingest/frame-clock';
 import type { StageTimings } from '../pipeline/types';
 import type { AppState } from './store';
 
@@ -10,6 +11,8 @@ export type GpuStatus = 'unknown' | 'webgpu' | 'fallback' | 'lost';
  */
 export interface StatsSlice {
   fpsIn: number;
+  /** Frame time and interval jitter of the live source's delivered frames (null when unknown). */
+  timingIn: ClockEstimate | null;
   fpsProcessed: number;
   stageMs: StageTimings;
   faceFound: boolean;
@@ -19,13 +22,13 @@ export interface StatsSlice {
   /** Why the preferred (WebGPU) backend is not used, or null. */
   fallbackReason: string | null;
   gpuStatus: GpuStatus;
-  setStats(stats: Pick<StatsSlice, 'fpsIn' | 'fpsProcessed' | 'stageMs' | 'faceFound' | 'faceCount' | 'framesProcessed'>): void;
+  setStats(stats: Pick<StatsSlice, 'fpsIn' | 'timingIn' | 'fpsProcessed' | 'stageMs' | 'faceFound' | 'faceCount' | 'framesProcessed'>): void;
   setBackend(backend: string, fallbackReason: string | null): void;
   setGpuStatus(status: GpuStatus): void;
   resetStats(): void;
 }
 
-const EMPTY_STATS = { fpsIn: 0, fpsProcessed: 0, stageMs: {}, faceFound: false, faceCount: 0, framesProcessed: 0 };
+const EMPTY_STATS = { fpsIn: 0, timingIn: null, fpsProcessed: 0, stageMs: {}, faceFound: false, faceCount: 0, framesProcessed: 0 };
 
 export const createStatsSlice: StateCreator<AppState, [], [], StatsSlice> = (set) => ({
   ...EMPTY_STATS,

@@ -33,7 +33,7 @@ describe('app store slices', () => {
     s().setBackend('cpu', 'navigator.gpu is missing');
     expect(s().gpuStatus).toBe('fallback');
     expect(s().fallbackReason).toBe('navigator.gpu is missing');
-    s().setStats({ fpsIn: 30, fpsProcessed: 2, stageMs: { detect: 5 }, faceFound: true, faceCount: 2, framesProcessed: 7 });
+    s().setStats({ fpsIn: 30, timingIn: { frameMs: 33.3, jitterMs: 1.2, frames: 30 }, fpsProcessed: 2, stageMs: { detect: 5 }, faceFound: true, faceCount: 2, framesProcessed: 7 });
     expect(s().faceCount).toBe(2);
     s().resetStats();
     expect([s().fpsIn, s().framesProcessed, s().faceFound]).toEqual([0, 0, false]);

@@ -1,8 +1,10 @@
 /**
  * Capture-quality guard: the measured frame rate of the source and its frame jitter, with a warning when the
  * capture cannot resolve short events (capture-quality.ts). Cameras and the demo report the rate they deliver
- * (frames the pipeline had to drop included); for files, every frame is analysed in order, so the intervals
- * between consecutive frames' timestamps give both the rate and the jitter.
+ * (frames the pipeline had to drop included) and the jitter of the delivered frames' own capture (or media)
+ * times about a regular clock (frame-clock.ts), so the jitter is the camera's, not the pipeline's;
+ * for files, every frame is analysed in order, so the intervals between consecutive frames' timestamps give
+ * both the rate and the jitter.
  */
 import { useEffect, useRef, useState } from 'react';
 import { assessCapture, type CaptureQuality } from '../spotting/capture-quality';
@@ -33,7 +35,7 @@ export function CaptureGuard() {
     const update = () => {
       const s = useAppStore.getState();
       if (s.sourceKind === 'file') setQuality(assessCapture({ intervalsMs: intervals.current }));
-      else setQuality(assessCapture({ fps: s.fpsIn }));
+      else setQuality(assessCapture({ fps: s.fpsIn, timing: s.timingIn }));
     };
     update();
     const id = setInterval(update, REFRESH_MS);
