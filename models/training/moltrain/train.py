@@ -65,6 +65,7 @@ class TrainOptions:
     schedule: str = "constant"  # "constant" | "cosine" (decays to lr/100 at the last step)
     freeze: tuple = ()          # top-level submodules kept fixed (no gradients, BN statistics frozen)
     head_lr_mult: float = 1.0   # the recognition head (mer_3dcnn) learns at lr x this
+    mer_dropout: Optional[float] = None  # the recognition head's dropout while training (None: the official 0.5)
     extra: dict = field(default_factory=dict)
 
 
@@ -208,6 +209,14 @@ def train(model: nn.Module, train_set, options: TrainOptions, *, classes: Sequen
         raise TrainingError(f"cannot freeze {unknown}: the model's parts are {sorted(children)}")
     for name in options.freeze:
         children[name].requires_grad_(False)
+    if options.mer_dropout is not None:   # training only: dropout is the identity at inference and in the export
+        if not 0.0 <= options.mer_dropout < 1.0:
+            raise TrainingError(f"--mer-dropout must be in [0, 1), got {options.mer_dropout}")
+        if "mer_3dcnn" not in children:
+            raise TrainingError("--mer-dropout: the model has no mer_3dcnn recognition head")
+        for mod in children["mer_3dcnn"].modules():
+            if isinstance(mod, nn.Dropout):
+                mod.p = options.mer_dropout
     head = children.get("mer_3dcnn")
     head_ids = {id(p) for p in head.parameters()} if head is not None and options.head_lr_mult != 1.0 else set()
     trainable = [p for p in model.parameters() if p.requires_grad]
@@ -358,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the recognition head (mer_3dcnn) learns at lr x this (it lags the flow and landmark terms)")
     ap.add_argument("--freeze", action="append", default=[],
                     help="keep this top-level part fixed (e.g. flownet while a stage trains recognition); repeatable")
+    ap.add_argument("--mer-dropout", type=float, default=None,
+                    help="the recognition head's dropout while training (official 0.5). On synthetic motion the "
+                         "class lives in ~2%% of the MER input's spread and 0.5 dropout drowns it: models/README.md")
     ap.add_argument("--no-progress", action="store_true")
     return ap
 
@@ -392,7 +404,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         seed=args.seed, device=args.device, val_every=args.val_every,
                         ckpt_every=args.ckpt_every, progress=not args.no_progress, out_dir=str(args.out),
                         warmup=args.warmup, schedule=args.schedule, freeze=tuple(args.freeze),
-                        head_lr_mult=args.head_lr_mult)
+                        head_lr_mult=args.head_lr_mult, mer_dropout=args.mer_dropout)
     if args.resume and args.init_from:
         raise TrainingError("--resume continues a run, --init-from starts a new one from weights: give one")
     seed_everything(args.seed)

@@ -3,6 +3,7 @@ import json
 
 import pytest
 import torch
+from torch import nn
 
 from fake_datasets import make_cache
 from moltrain.checkpoint import CheckpointError, load_checkpoint
@@ -201,3 +202,17 @@ def test_freeze_keeps_a_part_fixed(tmp_path):
     assert not torch.equal(final["model"]["cls.weight"], before["cls.weight"])
     with pytest.raises(TrainingError, match="cannot freeze"):
         train(TinyMol(), data, TrainOptions(steps=1, progress=False, freeze=("nope",)), classes=CLASSES, config=CONFIG)
+
+
+def test_mer_dropout_sets_the_heads_dropout_while_training(tmp_path):
+    data = random_clips(4)
+    seed_everything(3)
+    model = TinyMol()
+    model.mer_3dcnn = nn.Sequential(nn.Dropout(0.5), nn.Dropout(0.5))
+    opts = TrainOptions(steps=1, batch_size=2, seed=3, progress=False, out_dir=str(tmp_path), mer_dropout=0.0)
+    train(model, data, opts, classes=CLASSES, config=CONFIG)
+    assert [m.p for m in model.mer_3dcnn] == [0.0, 0.0]
+    with pytest.raises(TrainingError):
+        train(model, data, TrainOptions(steps=1, batch_size=2, progress=False, mer_dropout=1.0), classes=CLASSES, config=CONFIG)
+    with pytest.raises(TrainingError):
+        train(TinyMol(), data, TrainOptions(steps=1, batch_size=2, progress=False, mer_dropout=0.1), classes=CLASSES, config=CONFIG)
