@@ -198,3 +198,11 @@ def train_dataset_sets_easy(num_classes: int = 3, seed: int = 0) -> SynthClipSet
     ds = SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, cfg=CURRICULUM["easy"])
     ds.provenance["curriculum"] = "easy"
     return ds
+
+
+def train_dataset_sets_medium(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
+    """Curriculum stage 2 (`CURRICULUM['medium']`) in class-contrastive sets."""
+    faces = load_faces(BUILT_FACES, ("train",))
+    ds = SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, cfg=CURRICULUM["medium"])
+    ds.provenance["curriculum"] = "medium"
+    return ds
