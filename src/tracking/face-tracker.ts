@@ -90,15 +90,20 @@ export class FaceTracker {
     if (est.presence < FACE_PRESENCE_THRESHOLD) return this.noFace(timings, detections?.length ?? this.faceCount);
 
     let faceBox = boundingBox(est.points);
-    // A periodic recount may show a clearly larger face elsewhere: switch to it from the next frame.
+    // A periodic recount may show a clearly larger face elsewhere: switch to it, if the mesh confirms it is a
+    // face. A detector false positive (the tiled recount finds one on some stills) must not drop the face being
+    // tracked: that frame would be lost to spotting, and the track restarted.
     if (detections && detections.length > 0 && !reacquired && boxIou(detections[0].box, faceBox) < 0.2) {
       const biggest = detections[0].box;
       if (biggest[2] * biggest[3] > 1.5 * faceBox[2] * faceBox[3]) {
-        this.roi = roiFromDetection(detections[0]);
-        est = await this.runMesh(input, this.roi, timings);
-        reacquired = true;
-        if (est.presence < FACE_PRESENCE_THRESHOLD) return this.noFace(timings, detections.length);
-        faceBox = boundingBox(est.points);
+        const candidate = roiFromDetection(detections[0]);
+        const other = await this.runMesh(input, candidate, timings);
+        if (other.presence >= FACE_PRESENCE_THRESHOLD) {
+          this.roi = candidate;
+          est = other;
+          reacquired = true;
+          faceBox = boundingBox(est.points);
+        }
       }
     }
     const next = roiFromLandmarks(est.points);
