@@ -51,6 +51,26 @@ def save_checkpoint(path: Path | str, payload: dict[str, Any]) -> Path:
     return path
 
 
+def load_start(path: Path | str) -> dict:
+    """The weights a new run starts from: a training checkpoint, or an exported web model folder (model.json and
+    its shards, e.g. the shipped models/mol/rt-synth-3cls) read back as a checkpoint-shaped dict. An export
+    lacks only the entries the forward pass never reads (`weights_io.is_exported`), so the model keeps its own
+    values for those."""
+    path = Path(path)
+    if not path.is_dir():
+        return load_checkpoint(path)
+    from dataclasses import asdict
+
+    from .config import MolConfig
+    from .weights_io import read_model_dir
+    doc, weights = read_model_dir(path)
+    return {"model": {k: torch.from_numpy(v) for k, v in weights.items()},
+            "config": asdict(MolConfig.from_dict(doc["config"])), "classes": list(doc["classes"]),
+            "normalisation": doc["input"]["normalisation"], "step": int(doc.get("metrics", {}).get("heldout", {}).get("checkpointStep", 0)),
+            "provenance": doc.get("provenance", {}) | {"model_dir": str(path), "modelId": doc.get("modelId")},
+            "metrics": doc.get("metrics", {}), "partial": True}
+
+
 def load_checkpoint(path: Path | str, map_location: str | torch.device = "cpu") -> dict:
     path = Path(path)
     if not path.is_file():

@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checkpoint import load_checkpoint, restore_rng, rng_state, save_checkpoint
+from .checkpoint import load_checkpoint, load_start, restore_rng, rng_state, save_checkpoint
 from .data.atomic import atomic_path
 from .data.clip import NORMALISATION, batch_to, collate_clips
 from .losses import DEFAULT_LAMBDA_LDM, DEFAULT_LAMBDA_OF, LossWeights, mol_loss
@@ -358,7 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", type=Path, required=True, help="run folder: log.jsonl, last.pt, final.pt")
     ap.add_argument("--resume", type=Path, help="checkpoint to continue from (usually <out>/last.pt)")
     ap.add_argument("--init-from", type=Path,
-                    help="start from this checkpoint's weights with a fresh optimiser and step 0 (a curriculum stage)")
+                    help="start from this checkpoint's weights, or an exported model folder's (e.g. ../mol/rt-synth-3cls), "
+                         "with a fresh optimiser and step 0 (a curriculum stage)")
     ap.add_argument("--reinit", action="append", default=[],
                     help="with --init-from: start this top-level part afresh (e.g. a collapsed mer_3dcnn); repeatable")
     ap.add_argument("--warmup", type=int, default=0, help="steps of linear lr warm-up")
@@ -414,11 +415,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         raise TrainingError(f"{args.resume}: trained with config {resume['config']['name']}, not {cfg.name}")
     init_from = None
     if args.init_from:
-        start = load_checkpoint(args.init_from)
+        start = load_start(args.init_from)
         if start["config"] != asdict(cfg) or list(start["classes"]) != list(classes):
             raise TrainingError(f"{args.init_from}: trained as {start['config']['name']} / {start['classes']}, "
                                 f"not {cfg.name} / {classes}")
-        model.load_state_dict(start["model"])
+        if start.get("partial"):
+            # An exported folder: only the never-read entries may be absent (the export checked the rest).
+            model.load_state_dict(start["model"], strict=False)
+        else:
+            model.load_state_dict(start["model"])
         parts = dict(model.named_children())
         for name in args.reinit:
             if name not in parts:

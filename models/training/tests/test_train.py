@@ -191,6 +191,30 @@ def test_init_from_starts_a_new_stage_from_weights(tmp_path):
                     "--init-from", str(tmp_path / "a" / "final.pt")])
 
 
+def test_init_from_an_exported_model_folder(tmp_path):
+    """A run can start from shipped web weights (models/mol/...): the exported entries are taken as they are."""
+    from moltrain import export
+    from moltrain.weights_io import is_exported
+    cache = make_cache(tmp_path, [("smic", "s1", "s1_po_01", "positive", 8, ()),
+                                  ("smic", "s2", "s2_ne_01", "negative", 9, ())])
+    common = ["--config", "rt", "--classes", "3", "--data", str(cache), "--steps", "1", "--batch", "1",
+              "--threads", "1", "--no-progress"]
+    assert train_main(common + ["--out", str(tmp_path / "a")]) == 0
+    first = load_checkpoint(tmp_path / "a" / "final.pt")
+    export.export_checkpoint(first, tmp_path / "web", float16=False, model_id="t")
+    assert train_main(common + ["--out", str(tmp_path / "b"), "--init-from", str(tmp_path / "web"),
+                                "--lr", "0"]) == 0
+    second = load_checkpoint(tmp_path / "b" / "final.pt")
+    assert second["provenance"]["init_from"]["checkpoint"] == str(tmp_path / "web")
+    for k, v in first["model"].items():
+        if is_exported(k) and "running" not in k:
+            assert torch.equal(v, second["model"][k]), k
+    shard = sorted((tmp_path / "web").glob("weights-*.bin"))[0]
+    shard.write_bytes(b"x" + shard.read_bytes()[1:])
+    with pytest.raises(Exception, match="SHA-256"):
+        train_main(common + ["--out", str(tmp_path / "c"), "--init-from", str(tmp_path / "web")])
+
+
 def test_freeze_keeps_a_part_fixed(tmp_path):
     data = random_clips(6)
     seed_everything(3)
