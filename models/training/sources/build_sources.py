@@ -92,6 +92,7 @@ def fetch_package(key: str, spec: dict, pkgs: Path) -> Path:
                 t.extractall(tmp)
         else:
             subprocess.run(["dpkg-deb", "-x", str(archive), str(tmp)], check=True)
+        dest.parent.mkdir(exist_ok=True)  # pkgs/x/ does not exist on a fresh machine
         tmp.rename(dest)
     return dest
 
