@@ -8,7 +8,7 @@ import { listCameras } from '../ingest/camera-devices';
 import { useAppStore } from '../state/store';
 import { AppController } from './controller';
 import { createSource } from './sources';
-import { chooseStartupSource, preferredBackend } from './startup';
+import { chooseStartupSource, laneRestFromSearch, preferredBackend } from './startup';
 import type { SourceActions } from '../ui/SettingsPanel';
 import { weightsChoiceFromSearch } from '../model/shipped-weights';
 
@@ -18,6 +18,9 @@ export const controller = new AppController(
   () => createPipeline({
     backend,
     model: weightsChoiceFromSearch(location.search),
+    // Live sources drop frames while one is analysed: MOL runs beside tracking so spotting keeps the pace.
+    modelMode: 'lane',
+    modelLaneRest: laneRestFromSearch(location.search),
     onStatus: (s) => { if (s.stage === 'model') useAppStore.getState().setModelStatus(s.model); },
   }),
   createSource,

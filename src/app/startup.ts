@@ -17,6 +17,14 @@ export function preferredBackend(search: string): TfBackendName {
   return BACKENDS.find((b) => b === asked) ?? 'webgpu';
 }
 
+/** `?model-rest=N` (N >= 0): the live model lane's rest, a multiple of its job time; default: the pipeline's. */
+export function laneRestFromSearch(search: string): number | undefined {
+  const asked = new URLSearchParams(search).get('model-rest');
+  if (asked === null || asked.trim() === '') return undefined;
+  const n = Number(asked);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
 export interface StartupChoice {
   kind: Extract<SourceKind, 'camera' | 'demo'>;
   cameras: CameraDevice[];

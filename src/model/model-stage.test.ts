@@ -48,12 +48,13 @@ describe('ModelStage (shipped weights, tfjs CPU backend)', () => {
 
   it('push: outputs from the 8th crop on; classifyClip of the same 8 crops gives the same probabilities', async () => {
     const crops = Array.from({ length: 8 }, (_, t) => crop(t));
-    for (let t = 0; t < 7; t++) expect(await stage.push(crops[t])).toBeNull();
+    for (let t = 0; t < 7; t++) expect(await stage.push(crops[t], t)).toBeNull();
     expect(stage.fill).toBe(7);
-    const out = await stage.push(crops[7]);
+    const out = await stage.push(crops[7], 7);
     expect(out).not.toBeNull();
     expect(out!.classes).toEqual(stage.info.classes);
     expect(out!.weights).toEqual({ id: stage.info.weights.id, trained: true });
+    expect(out!.frameIndex).toBe(7);
     expect(out!.flow).toHaveLength(128 * 128 * 2);
     expect(out!.landmarks68Crop).toHaveLength(68);
     const sum = Array.from(out!.probabilities).reduce((a, b) => a + b, 0);
@@ -63,8 +64,22 @@ describe('ModelStage (shipped weights, tfjs CPU backend)', () => {
     expect(whole).toHaveLength(out!.probabilities.length);
     for (let i = 0; i < whole.length; i++) expect(Math.abs(whole[i] - out!.probabilities[i])).toBeLessThan(1e-4);
 
+    // The live model lane's whole forward over the same window gives what the stream gave for its newest frame.
+    const lane = await stage.windowOutputs(crops, 7);
+    expect(lane.frameIndex).toBe(7);
+    for (let i = 0; i < whole.length; i++) expect(Math.abs(lane.probabilities[i] - out!.probabilities[i])).toBeLessThan(1e-4);
+    expect(lane.flow).toHaveLength(out!.flow.length);
+    let flowErr = 0;
+    for (let i = 0; i < lane.flow.length; i++) flowErr = Math.max(flowErr, Math.abs(lane.flow[i] - out!.flow[i]));
+    expect(flowErr).toBeLessThan(1e-3);
+    lane.landmarks68Crop.forEach((p, i) => {
+      expect(Math.abs(p[0] - out!.landmarks68Crop[i][0])).toBeLessThan(1e-3);
+      expect(Math.abs(p[1] - out!.landmarks68Crop[i][1])).toBeLessThan(1e-3);
+    });
+    await expect(stage.windowOutputs(crops.slice(1), 7)).rejects.toThrow(ModelStageInputError);
+
     // A lost face restarts the window.
-    expect(await stage.push(null)).toBeNull();
+    expect(await stage.push(null, 8)).toBeNull();
     expect(stage.fill).toBe(0);
   }, 300_000);
 

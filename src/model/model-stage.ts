@@ -109,7 +109,7 @@ export class ModelStage {
    * One aligned 128x128 gray crop (null: face lost, the stream restarts). Outputs appear once 8 consecutive
    * crops were pushed: probabilities of the last 8 frames, the newest pair's flow, this frame's landmarks.
    */
-  async push(crop: Uint8Array | null): Promise<ModelFrameOutput | null> {
+  async push(crop: Uint8Array | null, frameIndex: number): Promise<ModelFrameOutput | null> {
     this.assertLive();
     const out = await this.live.push(crop);
     if (!out) return null;
@@ -119,15 +119,38 @@ export class ModelStage {
       flow: out.flow,
       landmarks68Crop: out.landmarks68,
       weights: { id: this.info.weights.id, trained: this.info.weights.trained },
+      frameIndex,
     };
   }
 
   /** Softmax probabilities of one whole 8-frame clip of aligned crops (a full forward; the flow head is skipped). */
   async classifyClip(crops: readonly Uint8Array[]): Promise<Float32Array> {
+    const { probabilities } = await this.forwardCrops(crops, false, 'classifyClip');
+    return probabilities;
+  }
+
+  /**
+   * What `push` gives for the newest of 8 consecutive crops, from one whole forward (no stream state): the
+   * window's probabilities, the newest pair's flow and the newest frame's landmarks. For the live model lane
+   * (model-lane.ts), which skips windows while busy, so a stream's consecutive frames are not available.
+   */
+  async windowOutputs(crops: readonly Uint8Array[], frameIndex: number): Promise<ModelFrameOutput> {
+    const { probabilities, flow, ldm } = await this.forwardCrops(crops, true, 'windowOutputs');
+    const n = MOL_FIXED.landmarks;
+    const last = ldm.subarray(ldm.length - 2 * n);
+    const landmarks68Crop: [number, number][] = [];
+    for (let i = 0; i < n; i++) landmarks68Crop.push([last[2 * i], last[2 * i + 1]]);
+    return {
+      probabilities, classes: this.info.classes, flow: flow!, landmarks68Crop,
+      weights: { id: this.info.weights.id, trained: this.info.weights.trained }, frameIndex,
+    };
+  }
+
+  private async forwardCrops(crops: readonly Uint8Array[], newestFlow: boolean, what: string): Promise<{ probabilities: Float32Array; flow: Float32Array | null; ldm: Float32Array }> {
     this.assertLive();
     const T = this.graph.config.clipLength;
     const C = MOL_FIXED.crop;
-    if (crops.length !== T) throw new ModelStageInputError(`classifyClip needs ${T} crops, got ${crops.length}`);
+    if (crops.length !== T) throw new ModelStageInputError(`${what} needs ${T} crops, got ${crops.length}`);
     const data = new Float32Array(T * C * C);
     crops.forEach((c, i) => {
       if (c.length !== C * C) throw new ModelStageInputError(`crop ${i} has ${c.length} bytes, expected ${C}x${C} = ${C * C}`);
@@ -136,10 +159,11 @@ export class ModelStage {
     const clip = tf.tensor4d(data, [T, C, C, 1]);
     let out: ReturnType<MolGraph['forwardClip']> | undefined;
     try {
-      out = this.graph.forwardClip(clip, { flowPairs: [] });
+      out = this.graph.forwardClip(clip, { flowPairs: newestFlow ? [T - 2] : [] });
       const probs = tf.softmax(out.logits);
       try {
-        return (await probs.data()) as Float32Array;
+        const [p, flow, ldm] = await Promise.all([probs.data(), newestFlow ? out.flow.data() : null, out.ldm.data()]);
+        return { probabilities: p as Float32Array, flow: flow as Float32Array | null, ldm: ldm as Float32Array };
       } finally {
         probs.dispose();
       }

@@ -19,6 +19,7 @@ import { frameBus as defaultBus, type FrameBus } from './frame-bus';
 import { FramePixelReader } from './frame-pixels';
 import type { FrameResult, SpottedEvent } from './types';
 import { ModelStage } from '../model/model-stage';
+import { ModelLane } from '../model/model-lane';
 import { modelFailure, type ModelStageStatus } from '../model/model-status';
 import { SHIPPED_WEIGHTS_URL, type ModelChoice } from '../model/shipped-weights';
 import { SpotStage, type SpotStageOptions } from '../spotting/spot-stage';
@@ -47,7 +48,21 @@ export interface PipelineOptions {
   model?: ModelChoice;
   /** Spotting options; its crop ring defaults to the app-wide `sessionCropRing` (replay reads it too). */
   spotting?: SpotStageOptions;
+  /**
+   * 'inline' (default; `npm run analyze`): every frame waits for its MOL step, and micro events for their
+   * classification. 'lane' (the app's live sources): MOL runs beside tracking (model-lane.ts), so tracking and
+   * spotting keep the camera's pace; results carry the newest window MOL has finished, and micro events come
+   * out once classified.
+   */
+  modelMode?: 'inline' | 'lane';
+  /** With the lane: its rest after each window job, as a multiple of the job's time (model-lane.ts). */
+  modelLaneRest?: number;
 }
+
+/** The lane rests as long as its job took: on this repo's 2-core machine with a software GPU that lifts live
+ *  tracking from 3.6 to 6.1 analysed fps while MOL finishes a window every ~4 s instead of ~2 s (README,
+ *  "Measured"); a real GPU's jobs, and so its rests, are a few ms. */
+export const DEFAULT_LANE_REST = 1;
 
 export interface Pipeline {
   readonly backend: string;
@@ -88,7 +103,9 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
     loadModelStage(opts.model, backend, status),
   ]);
   let model = loadedModel;
-  const spot = new SpotStage({ cropRing: sessionCropRing, ...opts.spotting });
+  const laneMode = opts.modelMode === 'lane';
+  const spot = new SpotStage({ cropRing: sessionCropRing, deferClassification: laneMode, ...opts.spotting });
+  let lane: ModelLane | null = null;
   const tracker = new FaceTracker(detector, mesh);
   const smoother = new TransformSmoother();
   const window = new FrameWindow();
@@ -106,13 +123,25 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
     smoother.reset();
     window.clear();
     model?.reset();
+    lane?.clear();
   };
+
+  /** A failing model must not take tracking down: report it, drop the stage, keep going. */
+  const dropModel = (err: unknown): void => {
+    model?.dispose();
+    model = null;
+    lane = null;
+    status({ stage: 'model', model: modelFailure(err, 'run') });
+  };
+
+  const laneOf = (m: ModelStage): ModelLane => (lane ??= new ModelLane(m, (err) => { if (model === m) dropModel(err); }, opts.modelLaneRest ?? DEFAULT_LANE_REST));
 
   /** Spotting after the model stage: landmarks (+ flow) in; closed micro events classified with MOL's full clip. */
   const spotFrame = async (result: FrameResult): Promise<void> => {
     const t = performance.now();
     const m = model;
-    spot.setClassifier(m ? { classes: m.info.classes, classifyClip: (crops) => m.classifyClip(crops) } : null);
+    const classify = !m ? null : laneMode ? (crops: Uint8Array[]) => laneOf(m).classify(crops) : (crops: Uint8Array[]) => m.classifyClip(crops);
+    spot.setClassifier(m && classify ? { classes: m.info.classes, classifyClip: classify } : null);
     result.spot = await spot.push(result);
     result.timings.spot = performance.now() - t;
   };
@@ -178,15 +207,18 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       result.landmarks68Crop = l68Crop;
       result.crop = crop;
       result.windowFill = window.size;
-      if (model) {
+      if (model && laneMode) {
+        // Never awaited: the lane takes this window only when idle; the result shows the newest it finished.
+        const l = laneOf(model);
+        if (window.full) l.offerWindow({ frameIndex: frame.index, crops: window.frames().map((f) => f.crop) });
+        result.model = l.latest;
+        if (l.lastJobDurationMs !== null) timings.modelLane = l.lastJobDurationMs;
+      } else if (model) {
         t = performance.now();
         try {
-          result.model = await model.push(crop);
+          result.model = await model.push(crop, frame.index);
         } catch (err) {
-          // A failing model must not take tracking down: report it, drop the stage, keep going.
-          model.dispose();
-          model = null;
-          status({ stage: 'model', model: modelFailure(err, 'run') });
+          dropModel(err);
         }
         timings.model = performance.now() - t;
       }

@@ -55,6 +55,14 @@ export interface ModelFrameOutput {
   landmarks68Crop: Point[];
   /** Which weights produced this; `trained: false` means the UI must say the outputs are meaningless. */
   weights: { id: string; trained: boolean };
+  /** The frame these outputs belong to (its window ends there; the flow is frame-1 -> frame). With the live
+   *  model lane it can be older than the result carrying it: see `modelOutputIsFresh`. */
+  frameIndex: number;
+}
+
+/** True when `result.model` was computed for this very frame (not an earlier window still on show). */
+export function modelOutputIsFresh(result: Pick<FrameResult, 'index' | 'model'>): boolean {
+  return result.model !== null && result.model.frameIndex === result.index;
 }
 
 /** Per-frame spotting output (see src/spotting/spotter.ts: SpotStep). */

@@ -19,7 +19,7 @@ function results(): FrameResult[] {
     points478: null, landmarks68: null, alignment: null, landmarks68Crop: f.landmarks, crop: f.crop, windowFill: 8,
     model: f.flow ? {
       probabilities: new Float32Array([0.2, 0.5, 0.3]), classes: SYNTHETIC_CLASSES, flow: f.flow,
-      landmarks68Crop: f.molLandmarks!, weights: { id: 'live-test', trained: true },
+      landmarks68Crop: f.molLandmarks!, weights: { id: 'live-test', trained: true }, frameIndex: f.index,
     } : null,
     spot: { calibrating: false, calibrationProgress: 1, score: trace[i].score, regions: {}, events: f.index === ev.offsetFrame + 3 ? [ev] : [], row: trace[i] },
     timings: {},

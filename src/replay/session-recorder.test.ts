@@ -67,13 +67,33 @@ describe('SessionRecorder', () => {
     expect(rec.snapshot().trace.map((r) => r.index)).toEqual([2, 3, 4]);
   });
 
+  it('live model lane: an earlier window shown on a later frame is recorded on its own frame, once, in kept clips too', () => {
+    const rec = new SessionRecorder({ ringBytes: 1e9, keptBytes: 1e9, padFrames: 0, traceRows: 10 });
+    const crop = new Uint8Array(CROP_SIZE * CROP_SIZE).fill(7);
+    const lane = { flow: new Float32Array(CROP_SIZE * CROP_SIZE * 2).fill(0.25), landmarks68Crop: [[5, 6]], classes: ['a', 'b'],
+      probabilities: new Float32Array(2), weights: { id: 'w1', trained: true }, frameIndex: 4 };
+    const at = (index: number, model: unknown) => ({ index, timestampMs: 40 * index, crop, landmarks68Crop: [[1, 2]], model }) as unknown as FrameResult;
+    for (const i of [3, 4, 5]) rec.record(at(i, null));
+    rec.addEvent({ ...syntheticEvent(), id: 'e1', onsetFrame: 4, apexFrame: 4, offsetFrame: 5 } as never);
+    const before = rec.bytes;
+    rec.record(at(6, lane)); // frame 4's window finished while frame 6 was analysed
+    rec.record(at(7, lane)); // still on show: not attached twice
+    const byIndex = new Map(rec.framesBetween(0, 10).map((f) => [f.index, f]));
+    expect(byIndex.get(4)!.flow![0]).toBe(0.25);
+    expect(byIndex.get(4)!.molLandmarks).toEqual([[5, 6]]);
+    expect([3, 5, 6, 7].map((i) => byIndex.get(i)!.flow)).toEqual([null, null, null, null]);
+    expect(rec.clip('e1')!.frames.find((f) => f.index === 4)!.flow![0]).toBe(0.25);
+    expect(rec.bytes.kept - before.kept).toBe(CROP_SIZE * CROP_SIZE * 2 * 4 + 16);
+    expect(rec.attachModel({ ...lane, frameIndex: 99 } as never)).toBe(false);
+  });
+
   it('records pipeline results as copies, with the model identity and classes', () => {
     const rec = new SessionRecorder();
     const crop = new Uint8Array(CROP_SIZE * CROP_SIZE).fill(7);
     const flow = new Float32Array(CROP_SIZE * CROP_SIZE * 2).fill(0.5);
     const result = {
       index: 3, timestampMs: 100, crop, landmarks68Crop: [[1, 2]],
-      model: { flow, landmarks68Crop: [[3, 4]], classes: ['a', 'b'], probabilities: new Float32Array(2), weights: { id: 'w1', trained: true } },
+      model: { flow, landmarks68Crop: [[3, 4]], classes: ['a', 'b'], probabilities: new Float32Array(2), weights: { id: 'w1', trained: true }, frameIndex: 3 },
     } as unknown as FrameResult;
     rec.record(result);
     rec.record({ ...result, index: 4, crop: null, model: null } as unknown as FrameResult); // no face: nothing to replay

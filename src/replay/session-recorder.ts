@@ -5,7 +5,7 @@
  * arrive (kept clips are bounded too: the oldest go first).
  * Also keeps the per-frame spotting trace (bounded by rows) and the event list.
  */
-import type { FrameResult } from '../pipeline/types';
+import { modelOutputIsFresh, type FrameResult, type ModelFrameOutput } from '../pipeline/types';
 import type { EventRecord } from '../spotting/event-export';
 import type { SpotTraceRow } from '../spotting/frame-scorer';
 import { CROP_SIZE, type ReplayClip, type ReplayFrame, type SessionData } from './types';
@@ -46,14 +46,16 @@ function clipBytes(c: ReplayClip): number {
 export function replayFrameOf(r: FrameResult): ReplayFrame | null {
   if (!r.crop) return null;
   if (r.crop.length !== CROP_SIZE * CROP_SIZE) throw new RecorderInputError(`frame ${r.index}: crop has ${r.crop.length} bytes, expected ${CROP_SIZE * CROP_SIZE}`);
-  const flow = r.model?.flow ?? null;
+  // An earlier frame's window (live model lane) is not this frame's: it is attached to its own frame instead.
+  const model = modelOutputIsFresh(r) ? r.model : null;
+  const flow = model?.flow ?? null;
   if (flow && flow.length !== CROP_SIZE * CROP_SIZE * 2) throw new RecorderInputError(`frame ${r.index}: flow has ${flow.length} values, expected ${CROP_SIZE * CROP_SIZE * 2}`);
   return {
     index: r.index,
     timestampMs: r.timestampMs,
     crop: r.crop.slice(),
     flow: flow ? flow.slice() : null,
-    molLandmarks: r.model ? r.model.landmarks68Crop.map((p) => [p[0], p[1]] as const) : null,
+    molLandmarks: model ? model.landmarks68Crop.map((p) => [p[0], p[1]] as const) : null,
     landmarks: r.landmarks68Crop ? r.landmarks68Crop.map((p) => [p[0], p[1]] as const) : null,
   };
 }
@@ -90,6 +92,33 @@ export class SessionRecorder {
     }
     const f = replayFrameOf(r);
     if (f) this.pushFrame(f);
+    if (r.model && r.model.frameIndex !== r.index) this.attachModel(r.model);
+  }
+
+  /**
+   * MOL's outputs for a frame recorded earlier (the live model lane finishes a window after later frames came):
+   * its flow and landmarks go onto that frame, in the ring and in any kept clip. False when the frame is gone
+   * or already has them.
+   */
+  attachModel(m: ModelFrameOutput): boolean {
+    let i = this.ring.length - 1;
+    while (i >= 0 && this.ring[i].index > m.frameIndex) i--;
+    const old = this.ring[i];
+    if (!old || old.index !== m.frameIndex || old.flow) return false;
+    if (m.flow.length !== CROP_SIZE * CROP_SIZE * 2) throw new RecorderInputError(`frame ${m.frameIndex}: flow has ${m.flow.length} values, expected ${CROP_SIZE * CROP_SIZE * 2}`);
+    const f: ReplayFrame = { ...old, flow: m.flow.slice(), molLandmarks: m.landmarks68Crop.map((p) => [p[0], p[1]] as const) };
+    const grown = frameBytes(f) - frameBytes(old);
+    this.ring[i] = f;
+    this.ringUsed += grown;
+    for (const clip of this.kept.values()) {
+      const j = clip.frames.indexOf(old);
+      if (j >= 0) {
+        clip.frames[j] = f;
+        this.keptUsed += grown;
+      }
+    }
+    this.evictKept();
+    return true;
   }
 
   pushFrame(f: ReplayFrame): void {

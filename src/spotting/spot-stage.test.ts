@@ -173,6 +173,45 @@ describe('spot stage', { timeout: 60_000 }, () => {
     expect(mol.clips).toEqual([]);
   });
 
+  it('deferred (live model lane): push never waits for MOL; classified events come out later, in closing order', async () => {
+    const stage = new SpotStage({ deferClassification: true });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    stage.setClassifier({ classes: CLASSES, classifyClip: async () => { await gate; return Float32Array.from([0.7, 0.2, 0.1]); } });
+    const blink: PlantedMotion = { kind: 'blink', ...timing(6.5, 0.25), closure: 0.9 };
+    const results = [...frameResults(spec({ durationS: 9, motions: [expression(5, 0.3), blink] }))];
+    const early = [];
+    for (const r of results.slice(0, 240)) early.push(...(await stage.push(r)).events);
+    // The micro event waits for MOL (the gate is shut), and the blink after it waits behind it.
+    expect(early).toEqual([]);
+    expect(stage.pendingEvents).toBe(2);
+    open();
+    await new Promise((r) => setTimeout(r, 0));
+    const released = (await stage.push(results[240])).events;
+    expect(released.map((e) => [e.id, e.kind, e.label])).toEqual([[1, 'micro', 'surprise'], [2, 'blink', null]]);
+    expect(Math.abs(released[0].onsetFrame - 150)).toBeLessThanOrEqual(1);
+    for (const r of results.slice(241)) expect((await stage.push(r)).events).toEqual([]);
+    expect(await stage.flush()).toEqual([]);
+    expect(stage.pendingEvents).toBe(0);
+  });
+
+  it('deferred: flush waits for the classifications still running; reset drops them', async () => {
+    const stage = new SpotStage({ deferClassification: true });
+    stage.setClassifier(new RecordingClassifier([0.1, 0.8, 0.1]));
+    const results = [...frameResults(spec({ durationS: 7, motions: [expression(5, 0.3)] }))];
+    const pushed = [];
+    for (const r of results) pushed.push(...(await stage.push(r)).events);
+    const tail = await stage.flush();
+    expect([...pushed, ...tail].map((e) => [e.kind, e.label])).toEqual([['micro', 'positive']]);
+    const again = new SpotStage({ deferClassification: true });
+    again.setClassifier({ classes: CLASSES, classifyClip: () => new Promise<Float32Array>(() => {}) });
+    for (const r of results) await again.push(r);
+    expect(again.pendingEvents).toBe(1);
+    again.reset();
+    expect(again.pendingEvents).toBe(0);
+    expect(await again.flush()).toEqual([]);
+  });
+
   it('reports calibration, the score and the per-region motion every frame; reset calibrates again', async () => {
     const stage = new SpotStage();
     const { outputs } = await run(stage, spec({ durationS: 3 }));

@@ -5,7 +5,7 @@
  * `maxClipsPerEvent` clips (a full 8-frame forward each), probabilities averaged, "uncertain" below the
  * confidence threshold. Macro, blink and head intervals are reported unclassified.
  */
-import type { FrameResult, SpotFrameOutput, SpottedEvent } from '../pipeline/types';
+import { modelOutputIsFresh, type FrameResult, type SpotFrameOutput, type SpottedEvent } from '../pipeline/types';
 import { classifyEvent, DEFAULT_MIN_CONFIDENCE, poolProbabilities } from './classify-event';
 import { CropRing, type RingCrop } from './crop-ring';
 import type { MotionInterval } from './interval-detector';
@@ -26,6 +26,9 @@ export interface SpotStageOptions {
   minConfidence?: number;
   /** Where crops are kept (shared with replay/export); default a ring of its own. */
   cropRing?: CropRing;
+  /** Do not wait for MOL: a closed micro interval comes out with a later frame, once classified (the live
+   *  model lane runs MOL beside tracking). Events still come out in the order they closed. Default false. */
+  deferClassification?: boolean;
 }
 
 export class SpotStageError extends Error {
@@ -46,6 +49,9 @@ export class SpotStage {
   private readonly minConfidence: number;
   private classifier: ClipClassifier | null = null;
   private nextId = 1;
+  private readonly defer: boolean;
+  /** Deferred mode: closed events in closing order, `event` set once classified. */
+  private pending: { event: SpottedEvent | null; done: Promise<void> }[] = [];
 
   constructor(opts: SpotStageOptions = {}) {
     this.spotter = new Spotter(opts.spotter);
@@ -53,6 +59,7 @@ export class SpotStage {
     this.maxClips = opts.maxClipsPerEvent ?? 2;
     if (!Number.isInteger(this.maxClips) || this.maxClips < 1) throw new SpotStageError(`maxClipsPerEvent must be a positive integer, got ${this.maxClips}`);
     this.minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    this.defer = opts.deferClassification ?? false;
   }
 
   /** The model stage once its weights are loaded; null: micro events stay unclassified. */
@@ -70,11 +77,17 @@ export class SpotStage {
       index: result.index,
       timestampMs: result.timestampMs,
       landmarks: result.faceFound ? result.landmarks68Crop : null,
-      flow: result.model?.flow ?? null,
+      // Only this frame's own flow: the live model lane may still show an earlier window's.
+      flow: modelOutputIsFresh(result) ? result.model!.flow : null,
       alignment: result.faceFound ? result.alignment : null,
     });
-    const events: SpottedEvent[] = [];
-    for (const interval of step.intervals) events.push(await this.toEvent(interval));
+    let events: SpottedEvent[] = [];
+    if (this.defer) {
+      for (const interval of step.intervals) this.enqueue(interval);
+      events = this.releaseClassified();
+    } else {
+      for (const interval of step.intervals) events.push(await this.toEvent(interval));
+    }
     return {
       calibrating: this.spotter.calibrating,
       calibrationProgress: this.spotter.calibrationProgress,
@@ -87,8 +100,32 @@ export class SpotStage {
 
   /** End of the source: intervals still open, classified like the others. */
   async flush(): Promise<SpottedEvent[]> {
+    if (this.defer) {
+      for (const interval of this.spotter.flush()) this.enqueue(interval);
+      await Promise.all(this.pending.map((p) => p.done));
+      return this.releaseClassified();
+    }
     const out: SpottedEvent[] = [];
     for (const interval of this.spotter.flush()) out.push(await this.toEvent(interval));
+    return out;
+  }
+
+  /** Deferred mode: events closed but not yet out (being classified, or behind one that is). */
+  get pendingEvents(): number { return this.pending.length; }
+
+  /** Starts classifying a closed interval now (its crops are taken from the ring at once); see `push`. */
+  private enqueue(iv: MotionInterval): void {
+    const slot: { event: SpottedEvent | null; done: Promise<void> } = { event: null, done: Promise.resolve() };
+    const e = this.toEvent(iv);
+    if (e instanceof Promise) slot.done = e.then((ev) => { slot.event = ev; });
+    else slot.event = e;
+    this.pending.push(slot);
+  }
+
+  /** The classified events at the head of the queue (closing order is kept). */
+  private releaseClassified(): SpottedEvent[] {
+    const out: SpottedEvent[] = [];
+    while (this.pending.length > 0 && this.pending[0].event) out.push(this.pending.shift()!.event!);
     return out;
   }
 
@@ -96,9 +133,11 @@ export class SpotStage {
   reset(): void {
     this.spotter.reset();
     this.crops.clear();
+    this.pending = []; // a new source: events of the old one still being classified are dropped
   }
 
-  private async toEvent(iv: MotionInterval): Promise<SpottedEvent> {
+  /** The event of a closed interval: at once when it is not classified, else once MOL has classified it. */
+  private toEvent(iv: MotionInterval): SpottedEvent | Promise<SpottedEvent> {
     const event: SpottedEvent = {
       id: this.nextId++,
       kind: iv.kind,
@@ -112,18 +151,24 @@ export class SpotStage {
       confidence: null,
       peakScore: iv.peakScore, rigidPeakPx: iv.rigidPeakPx, earMinRatio: iv.earMinRatio,
     };
-    if (iv.kind !== 'micro' || !this.classifier) return event;
+    const classifier = this.classifier;
+    if (iv.kind !== 'micro' || !classifier) return event;
+    // Taken now: the ring moves on while MOL works.
     const clips = this.clipCrops(iv.onsetFrame, iv.offsetFrame);
     // A face lost inside the span (or frames gone from the ring) leaves no clip MOL was trained on: no label.
     if (!clips) return event;
+    return this.classified(event, clips, classifier);
+  }
+
+  private async classified(event: SpottedEvent, clips: Uint8Array[][], classifier: ClipClassifier): Promise<SpottedEvent> {
     try {
       const probs: Float32Array[] = [];
-      for (const clip of clips) probs.push(await this.classifier.classifyClip(clip));
-      const c = classifyEvent(poolProbabilities(probs), this.classifier.classes, this.minConfidence);
+      for (const clip of clips) probs.push(await classifier.classifyClip(clip));
+      const c = classifyEvent(poolProbabilities(probs), classifier.classes, this.minConfidence);
       return { ...event, label: c.label, probabilities: c.probabilities, confidence: c.confidence };
     } catch (err) {
       // A model that fails on one clip must not stop spotting: the event is kept, unclassified.
-      console.error(`spotting: classifying event ${event.id} (frames ${iv.onsetFrame}..${iv.offsetFrame}) failed`, err);
+      console.error(`spotting: classifying event ${event.id} (frames ${event.onsetFrame}..${event.offsetFrame}) failed`, err);
       return event;
     }
   }

@@ -33,12 +33,15 @@ export function EmotionPanel() {
   const values = useRef<(HTMLOutputElement | null)[]>([]);
   const windowText = useRef<HTMLParagraphElement>(null);
   const ema = useRef(new ProbabilityEma());
+  /** Frame of the last window fed to the EMA: the live model lane shows one window over several frames. */
+  const smoothedFrame = useRef(-1);
 
   useFrameView(({ result }) => {
     if (!panel.current) return;
     const m = result.model;
-    if (!result.faceFound) ema.current.reset();
-    if (m) {
+    if (!result.faceFound) { ema.current.reset(); smoothedFrame.current = -1; }
+    if (m && m.frameIndex !== smoothedFrame.current) {
+      smoothedFrame.current = m.frameIndex;
       const p = ema.current.update(m.probabilities, result.timestampMs);
       p.forEach((v, i) => {
         const bar = bars.current[i], out = values.current[i];
@@ -50,9 +53,12 @@ export function EmotionPanel() {
       for (const o of values.current) if (o) { o.textContent = '–'; delete o.dataset.value; }
     }
     panel.current.dataset.fresh = String(m !== null);
+    const behind = m ? result.index - m.frameIndex : 0;
+    panel.current.dataset.framesBehind = String(behind);
     if (windowText.current) {
-      windowText.current.textContent = m ? 'current 8-frame window (smoothed)'
-        : result.faceFound ? `window filling: ${result.windowFill}/8 frames` : 'no face';
+      windowText.current.textContent = !m ? (result.faceFound ? `window filling: ${result.windowFill}/8 frames` : 'no face')
+        : behind <= 0 ? 'current 8-frame window (smoothed)'
+          : `8-frame window ending ${behind} frame${behind === 1 ? '' : 's'} ago (MOL runs beside tracking; smoothed)`;
     }
   });
 

@@ -32,7 +32,7 @@ describe('frames.jsonl record (version 2)', () => {
     const res: FrameResult = {
       index: 9, timestampMs: 360, width: 640, height: 480, faceFound: true, faceCount: 1, faceBox: [1, 2, 3, 4], points478: null,
       landmarks68: null, alignment: null, landmarks68Crop: face, crop: null, windowFill: 8, timings: { model: 12.345 }, spot: null,
-      model: { probabilities: new Float32Array([0.2, 0.3, 0.5]), classes: ['surprise', 'positive', 'negative'], flow, landmarks68Crop: face, weights: { id: 'w', trained: true } },
+      model: { probabilities: new Float32Array([0.2, 0.3, 0.5]), classes: ['surprise', 'positive', 'negative'], flow, landmarks68Crop: face, weights: { id: 'w', trained: true }, frameIndex: 9 },
     };
     const rec = toFrameRecord(res);
     expect(rec.model!.probabilities).toEqual([0.2, 0.3, 0.5]);

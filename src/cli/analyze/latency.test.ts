@@ -20,4 +20,10 @@ describe('analyze latency summary', () => {
     expect(s.wall).toEqual({ frames: 2, p50: 50, p95: 60, max: 60 });
     expect(latencySummary([], [])).toEqual({ stages: {}, total: null, wall: null });
   });
+
+  it('the live model lane runs beside the frame: summarised, not added to the frame total', () => {
+    const s = latencySummary([{ landmarks: 10, modelLane: 900 }, { landmarks: 20, modelLane: 1100 }], []);
+    expect(s.stages.modelLane).toEqual({ frames: 2, p50: 900, p95: 1100, max: 1100 });
+    expect(s.total).toEqual({ frames: 2, p50: 10, p95: 20, max: 20 });
+  });
 });

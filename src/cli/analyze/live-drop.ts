@@ -1,6 +1,6 @@
 /**
  * `npx tsx src/cli/analyze/live-drop.ts [--seconds 90] [--backend cpu|webgl|webgpu] [--weights none|recipe|...]
- *   [--y4m <file>] [--json out.json]`
+ *   [--y4m <file>] [--json out.json] [--model-rest N]`
  *
  * Live mode on this machine: the app (dev server, the full pipeline: tracking, MOL with the shipped weights,
  * spotting; `--weights` is the app's ?weights=, e.g. none for tracking only) fed by Chromium's fake camera playing a Y4M file in a loop, observed through `window.__meAnalyzer`
@@ -8,17 +8,19 @@
  * busy (src/ingest/video-element-pump.ts), so
  *   dropped-frame rate = 1 - (frames analysed per second) / (frames the camera delivered per second, `fpsIn`),
  * and the processing latency per frame is the sum of its stage timings (p50/p95 over the analysed frames).
+ * MOL runs beside the frames (the app's model lane): reported as the windows it finished per second, its job
+ * time, and how many frames behind the frame on show its newest window is.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openBrowserSession, REPO_ROOT } from '../browser-session';
 import { fakeCameraFlags } from '../chromium';
-import { latencySummary } from './latency';
+import { latencySummary, percentile } from './latency';
 
-interface Args { seconds: number; backend: string; weights: string | null; y4m: string; json: string | null }
+interface Args { seconds: number; backend: string; weights: string | null; y4m: string; json: string | null; modelRest: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seconds: 90, backend: 'cpu', weights: null, y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null };
+  const a: Args = { seconds: 90, backend: 'cpu', weights: null, y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null, modelRest: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[++i];
@@ -28,22 +30,23 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--weights') a.weights = v;
     else if (k === '--y4m') a.y4m = path.resolve(v);
     else if (k === '--json') a.json = v;
+    else if (k === '--model-rest') a.modelRest = v;
     else throw new Error(`unknown option ${k}`);
   }
   if (!(a.seconds > 0)) throw new Error('--seconds must be positive');
   return a;
 }
 
-interface Probe { processed: number; fpsIn: number; index: number | null; timings: Record<string, number> | null }
+interface Probe { processed: number; fpsIn: number; index: number | null; modelFrame: number | null; timings: Record<string, number> | null }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const session = await openBrowserSession(`/index.html?source=camera&backend=${args.backend}${args.weights === null ? '' : `&weights=${encodeURIComponent(args.weights)}`}`, { extraArgs: fakeCameraFlags(args.y4m) });
+  const session = await openBrowserSession(`/index.html?source=camera&backend=${args.backend}${args.weights === null ? '' : `&weights=${encodeURIComponent(args.weights)}`}${args.modelRest === null ? '' : `&model-rest=${encodeURIComponent(args.modelRest)}`}`, { extraArgs: fakeCameraFlags(args.y4m) });
   try {
     const probe = (): Promise<Probe> => session.page.evaluate(() => {
       const d = window.__meAnalyzer;
       const r = d?.lastResult() ?? null;
-      return { processed: d?.framesProcessed() ?? 0, fpsIn: d?.state().fpsIn ?? 0, index: r?.index ?? null, timings: r?.timings ?? null };
+      return { processed: d?.framesProcessed() ?? 0, fpsIn: d?.state().fpsIn ?? 0, index: r?.index ?? null, modelFrame: r?.model?.frameIndex ?? null, timings: r?.timings ?? null };
     });
     const timings = new Map<number, Record<string, number>>();
     const deadline = Date.now() + 600_000;
@@ -51,9 +54,16 @@ async function main(): Promise<void> {
     let last: Probe = await probe();
     let fpsSum = 0;
     let fpsN = 0;
+    // The live model lane (pipeline modelMode 'lane'): which windows MOL finished, and how far behind the frame on show.
+    const modelFrames = new Set<number>();
+    const modelLag: number[] = [];
     for (;;) {
       last = await probe();
       if (last.index !== null && last.timings) timings.set(last.index, last.timings);
+      if (first && last.index !== null && last.modelFrame !== null) {
+        modelFrames.add(last.modelFrame);
+        modelLag.push(last.index - last.modelFrame);
+      }
       if (!first && last.processed >= 1) first = { t: Date.now(), processed: last.processed };
       if (first && last.fpsIn > 0) { fpsSum += last.fpsIn; fpsN++; }
       if (first && Date.now() - first.t >= args.seconds * 1000) break;
@@ -68,14 +78,18 @@ async function main(): Promise<void> {
     // the first analysed frame pays for warm-up (shader/graph compilation): leave it out of the latency
     const lat = latencySummary([...timings.entries()].filter(([i]) => i > 0).map(([, t]) => t), []);
     const report = {
-      backend: args.backend, weights: args.weights ?? 'shipped', y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
+      backend: args.backend, weights: args.weights ?? 'shipped', modelRest: args.modelRest ?? 'default', y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
       droppedFrameRate: fpsIn > 0 ? 1 - processedPerS / fpsIn : null, latencyMs: { stages: lat.stages, total: lat.total },
+      model: { windowsPerS: modelFrames.size / elapsedS, lagFrames: modelLag.length ? { p50: percentile(modelLag, 0.5), p95: percentile(modelLag, 0.95) } : null },
     };
     console.log(
       `live (${args.backend}, weights ${args.weights ?? 'shipped'}, fake camera ${report.y4m}): camera ${fpsIn.toFixed(1)} fps, analysed ${processedPerS.toFixed(3)} fps over ${elapsedS.toFixed(0)} s, ` +
         `dropped ${report.droppedFrameRate === null ? 'n/a' : (100 * report.droppedFrameRate).toFixed(1) + ' %'} of frames; ` +
-        `latency per frame p50 ${lat.total?.p50 ?? 'n/a'} ms, p95 ${lat.total?.p95 ?? 'n/a'} ms (${lat.total?.frames ?? 0} frames)`,
+        `latency per frame p50 ${lat.total?.p50 ?? 'n/a'} ms, p95 ${lat.total?.p95 ?? 'n/a'} ms (${lat.total?.frames ?? 0} frames); ` +
+        `MOL beside it: ${report.model.windowsPerS.toFixed(3)} windows/s, job p50 ${lat.stages.modelLane?.p50 ?? 'n/a'} ms, ` +
+        `on show ${report.model.lagFrames ? `${report.model.lagFrames.p50} (p95 ${report.model.lagFrames.p95})` : 'n/a'} frames behind`,
     );
+    console.log(JSON.stringify(lat.stages));
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   } finally {
     await session.close();
