@@ -84,9 +84,11 @@ test('spotting view: capture guard warns at 10 fps, timeline with calibration, m
   expect(ui.aboutOpen.text).toContain('Micro-expression analysis is not lie detection.');
   expect(ui.aboutAfter).toBe(false);
 
-  // Calibration: 2 s of face frames. The pump stamps frames with wall time, so a few frames finish it.
+  // Calibration: 2 s of face frames. The pump stamps frames with their capture time, so a few frames finish it.
   const first = await waitForFrames(page, 1, { face: true });
   expect(first.spot).not.toBeNull();
+  // Camera frames come from the camera track in memory, not read back from the <video> (video-frame-pixels.ts).
+  expect(await page.evaluate(() => window.__meAnalyzer!.pixelPath())).toBe('track');
   await expect(page.getByTestId('calibration')).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
   await expect(page.getByTestId('calibration')).toHaveText('Calibrated: spotting');
   const states = await page.evaluate(() => (window as unknown as { __calibrationStates: string[] }).__calibrationStates);

@@ -55,6 +55,11 @@ export class AppController {
     return this.processedCount;
   }
 
+  /** How the running source reads its frames (FrameSource.pixelPath), null when it does not say. */
+  get sourcePixelPath(): 'track' | 'draw' | null {
+    return this.source?.pixelPath?.() ?? null;
+  }
+
   /** Called by the GPU watcher: stops analysis and tells the user. */
   reportGpuFailure(message: string): void {
     if (this.gpuLost) return;

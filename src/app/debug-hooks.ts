@@ -5,6 +5,7 @@
  *   version          1
  *   lastResult()     the latest FrameResult (with `crop` as a plain number array), or null
  *   framesProcessed()  frames analysed since the current source started
+ *   pixelPath()      how the live source reads frames: 'track' (camera track), 'draw' (<video>), or null
  *   state()          the store's plain data (source, stats, backend, problem, notices, settings)
  *   snapshot()       { result, frame: { width, height, rgba: number[] } } of the frame currently on screen,
  *                    taken atomically (the video canvas holds exactly the analysed frame)
@@ -22,6 +23,8 @@ export interface MeAnalyzerDebug {
   version: 1;
   lastResult(): SerializableResult | null;
   framesProcessed(): number;
+  /** How the running live source reads its frames ('track', 'draw'), null when it does not say. */
+  pixelPath(): 'track' | 'draw' | null;
   state(): Plain<AppState>;
   snapshot(): { result: SerializableResult; frame: { width: number; height: number; rgba: number[] } } | null;
 }
@@ -41,6 +44,7 @@ export function installDebugHooks(controller: AppController, videoCanvas: () => 
     version: 1,
     lastResult: () => (controller.lastResult ? serialize(controller.lastResult) : null),
     framesProcessed: () => controller.framesProcessed,
+    pixelPath: () => controller.sourcePixelPath,
     state: () => {
       const s = useAppStore.getState();
       return Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v !== 'function')) as Plain<AppState>;

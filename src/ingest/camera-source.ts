@@ -7,6 +7,7 @@ import type { ClockEstimate } from './frame-clock';
 import type { Frame, FrameSource, SourceInfo } from './types';
 import { cameraErrorFrom, CameraUnpluggedError, NoCameraError } from './errors';
 import { pumpVideoFrames, type VideoPump } from './video-element-pump';
+import { LatestTrackFrame } from './video-frame-pixels';
 
 export interface CameraOptions {
   /** A deviceId from listCameras(); default: the browser's choice. */
@@ -22,6 +23,7 @@ export class CameraSource implements FrameSource {
   readonly info: SourceInfo = { kind: 'camera', label: 'Camera', nominalFps: null, frameCount: null };
   private stream: MediaStream | null = null;
   private pump: VideoPump | null = null;
+  private trackFrames: LatestTrackFrame | null = null;
   private video: HTMLVideoElement | null = null;
   private stopped = false;
 
@@ -74,7 +76,9 @@ export class CameraSource implements FrameSource {
       throw cameraErrorFrom(err);
     }
     if (this.stopped) return this.release();
-    this.pump = pumpVideoFrames(video, onFrame);
+    // The track's own frames are read without a GPU readback; the <video> stays the preview and the clock.
+    this.trackFrames = LatestTrackFrame.open(track);
+    this.pump = pumpVideoFrames(video, onFrame, this.trackFrames);
     try {
       await Promise.race([this.pump.done, unplugged]);
     } finally {
@@ -96,8 +100,15 @@ export class CameraSource implements FrameSource {
     return this.pump?.inputTiming() ?? null;
   }
 
+  /** How the pump reads frames ('track' or 'draw'), null before it starts. */
+  pixelPath(): 'track' | 'draw' | null {
+    return this.pump?.pixelPath() ?? null;
+  }
+
   private release(): void {
     this.pump?.stop();
+    this.trackFrames?.stop();
+    this.trackFrames = null;
     this.stream?.getTracks().forEach((t) => t.stop());
     if (this.video) this.video.srcObject = null;
     this.stream = null;

@@ -43,4 +43,7 @@ export interface FrameSource {
   measuredFps?(): number;
   /** Frame time and interval jitter of the delivered frames (camera, demo), null until known. */
   measuredTiming?(): ClockEstimate | null;
+  /** How live frames are read (camera: 'track', from the camera track's own frames; else 'draw', from the
+   *  <video>), null before the first; absent for sources that decode files frame by frame. */
+  pixelPath?(): 'track' | 'draw' | null;
 }

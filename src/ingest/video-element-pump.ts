@@ -1,12 +1,14 @@
 /**
  * Turns a playing HTMLVideoElement (camera stream or looping demo clip) into a real-time frame stream:
  * every new video frame is counted ("fps in"); when the consumer is idle the frame is snapshotted into a
- * canvas (so it stays valid while tracking runs, although the video keeps playing) and handed over;
+ * canvas (so it stays valid while tracking runs, although the video keeps playing; a camera's from its track's
+ * own frames, video-frame-pixels.ts) and handed over;
  * frames arriving while the consumer is busy are dropped, as a live source must.
  */
 import type { Frame } from './types';
 import { CounterRate } from './fps-meter';
 import { FrameClock, type ClockEstimate } from './frame-clock';
+
 
 export interface VideoPump {
   /** Resolves when stopped; rejects if `onFrame` throws. */
@@ -17,7 +19,11 @@ export interface VideoPump {
   /** Frame time and interval jitter of the delivered frames (frame-clock.ts); null until known or without
    *  requestVideoFrameCallback. */
   inputTiming(): ClockEstimate | null;
+  /** How frames are read: 'track' (the camera track's frames, no GPU readback) or 'draw' (the <video>). */
+  pixelPath(): PixelPath;
 }
+
+export type PixelPath = 'track' | 'draw';
 
 interface FrameMetadata {
   presentedFrames: number;
@@ -30,7 +36,19 @@ type FrameCallbackVideo = HTMLVideoElement & {
   cancelVideoFrameCallback?: (handle: number) => void;
 };
 
-export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame) => Promise<void> | void): VideoPump {
+/** A camera track's frames, read without drawing the <video> (video-frame-pixels.ts: LatestTrackFrame). */
+export interface TrackFrameSource {
+  /** The newest frame not yet taken (waiting briefly for one) into `out`, with its capture time in ms on
+   *  performance.now()'s clock; 'none' when none came; 'unsupported' when its frames cannot be copied here. */
+  copyInto(out: ImageData): Promise<{ captureMs: number } | 'none' | 'unsupported'>;
+}
+
+/**
+ * With `track` (a camera), frames are taken from the camera track as it delivers them: the <video> is then only
+ * the preview and the clock, because a busy software GPU presents it (and calls back) late and reading it back
+ * costs ~80 ms. Without, or when the track's frames cannot be copied, frames are drawn from the <video>.
+ */
+export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame) => Promise<void> | void, track: TrackFrameSource | null = null): VideoPump {
   const v = video as FrameCallbackVideo;
   // Decoded-frame counts, not callbacks: a CPU-bound tfjs backend blocks the main thread for seconds, and
   // frames decoded meanwhile never get a callback of their own.
@@ -46,6 +64,7 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
   let stopped = false;
   let lastTimestamp = -1;
   let handle = 0;
+  let path: PixelPath = track ? 'track' : 'draw';
   let resolveDone!: () => void;
   let rejectDone!: (err: unknown) => void;
   const done = new Promise<void>((res, rej) => {
@@ -72,23 +91,53 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
       lastMediaTime = v.currentTime;
     }
     meter.sample(now, decodedFrames());
-    if (busy || v.videoWidth === 0 || v.videoHeight === 0) return;
+    if (path === 'track' || busy || !fitCanvas()) return;
+    ctx!.drawImage(v, 0, 0);
+    hand(now - t0);
+  }
+
+  /** Sizes the snapshot canvas to the video; false while the video has no size yet. */
+  function fitCanvas(): boolean {
+    if (v.videoWidth === 0 || v.videoHeight === 0) return false;
     if (canvas.width !== v.videoWidth || canvas.height !== v.videoHeight) {
       canvas.width = v.videoWidth;
       canvas.height = v.videoHeight;
     }
-    ctx!.drawImage(v, 0, 0);
-    // Strictly increasing even if two callbacks land in the same millisecond.
-    const timestampMs = Math.max(now - t0, lastTimestamp + 0.001);
+    return true;
+  }
+
+  /** Hands the snapshot in `canvas` to the consumer; resolves when it is done with it. */
+  function hand(timeMs: number): Promise<void> {
+    // Strictly increasing even if two frames land in the same millisecond.
+    const timestampMs = Math.max(timeMs, lastTimestamp + 0.001);
     lastTimestamp = timestampMs;
     const frame: Frame = { index: index++, timestampMs, width: canvas.width, height: canvas.height, image: canvas };
     busy = true;
-    Promise.resolve()
+    return Promise.resolve()
       .then(() => onFrame(frame))
       .then(
         () => { busy = false; },
         (err) => { stop(); rejectDone(err); },
       );
+  }
+
+  /** Camera: take the track's newest frame whenever the consumer is free. */
+  async function pumpTrack(source: TrackFrameSource): Promise<void> {
+    let pixels: ImageData | null = null;
+    while (!stopped) {
+      if (!fitCanvas()) { await new Promise((r) => setTimeout(r, 20)); continue; }
+      if (!pixels || pixels.width !== canvas.width || pixels.height !== canvas.height) pixels = ctx!.createImageData(canvas.width, canvas.height);
+      const got = await source.copyInto(pixels).catch(() => 'unsupported' as const);
+      if (stopped) return;
+      if (got === 'none') continue;
+      if (got === 'unsupported') {
+        path = 'draw';
+        console.info("camera frames are drawn from the <video>: the track's frames cannot be copied here");
+        return;
+      }
+      ctx!.putImageData(pixels, 0, 0);
+      await hand(got.captureMs - t0);
+    }
   }
 
   function stop() {
@@ -100,6 +149,7 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
   }
 
   schedule();
+  if (track) void pumpTrack(track);
   return {
     done,
     stop,
@@ -108,5 +158,6 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
       return meter.rate();
     },
     inputTiming: () => clock.estimate(),
+    pixelPath: () => path,
   };
 }
