@@ -18,6 +18,14 @@ function eyeAspect(l: readonly Point[], e: readonly number[]): number {
   return (dist(l[e[1]], l[e[5]]) + dist(l[e[2]], l[e[4]])) / (2 * width);
 }
 
+/**
+ * The blink rule's closure level: the eyes count as closed below half way from open (ratio 1, relative to the
+ * baseline) down to the dip's deepest point `minRatio`. The streaming scorer and the interval detector both use it.
+ */
+export function blinkClosedBelow(minRatio: number): number {
+  return 1 - (1 - minRatio) / 2;
+}
+
 /** Mean of both eyes' aspect ratios (blinks close both eyes together). */
 export function eyeAspectRatio(landmarks: readonly Point[]): number {
   return 0.5 * (eyeAspect(landmarks, EYE_L) + eyeAspect(landmarks, EYE_R));

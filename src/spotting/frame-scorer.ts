@@ -6,6 +6,7 @@
 import { RollingBaseline, type BaselineOptions } from './baseline';
 import { MotionSignal, type MotionInput, type MotionSignalOptions, type ReferenceSample, type RegionValues } from './motion-signal';
 import { REGION_NAMES } from './regions';
+import { blinkClosedBelow } from './eye-aspect';
 
 export interface SpotTraceRow {
   index: number;
@@ -141,7 +142,7 @@ export class FrameScorer {
   private trackEye(eye: EyeDip, ratio: number, t: number): void {
     if (!Number.isFinite(ratio)) return;
     eye.minRatio = Math.min(eye.minRatio, ratio);
-    if (ratio < 1 - (1 - eye.minRatio) / 2) {
+    if (ratio < blinkClosedBelow(eye.minRatio)) {
       if (Number.isNaN(eye.closedFrom)) eye.closedFrom = t;
       eye.closedTo = t;
     }

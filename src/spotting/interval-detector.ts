@@ -27,6 +27,7 @@
 import type { SpotTraceRow } from './frame-scorer';
 import type { RegionValues } from './motion-signal';
 import { EYE_REGIONS, REGION_NAMES, type RegionName } from './regions';
+import { blinkClosedBelow } from './eye-aspect';
 
 export type IntervalKind = 'micro' | 'macro' | 'blink' | 'head';
 
@@ -181,7 +182,7 @@ function isBlink(rows: readonly SpotTraceRow[], apex: SpotTraceRow, earMin: numb
   const eyeZ = Math.max(...EYE_REGIONS.map((n) => apex.regionZ[n]));
   const otherZ = Math.max(...REGION_NAMES.filter((n) => !EYE_REGIONS.includes(n)).map((n) => apex.regionZ[n]));
   if (eyeZ < otherZ) return false;
-  const half = 1 - (1 - earMin) / 2;
+  const half = blinkClosedBelow(earMin);
   const closed = rows.filter((r) => r.earRatio < half);
   const span = closed[closed.length - 1].timestampMs - closed[0].timestampMs;
   const recovered = rows[rows.length - 1].earRatio >= half;
