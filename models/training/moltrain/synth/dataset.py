@@ -110,9 +110,12 @@ class SynthClipSetDataset(SynthClipDataset):
         emotions = [opts[int(rng.integers(len(opts)))] for opts in self.class_emotions]
         return emotions, ("macro" if rng.random() < self.macro_fraction else "micro")
 
-    def _plan(self, i: int) -> tuple[int, str, str]:
+    def _check(self, i: int) -> None:
         if not 0 <= i < self.length:
             raise IndexError(f"clip {i} out of range (0..{self.length - 1})")
+
+    def _plan(self, i: int) -> tuple[int, str, str]:
+        self._check(i)
         emotions, kind = self._set_plan(i // self.group_size)
         return i % self.group_size, emotions[i % self.group_size], kind
 
@@ -123,8 +126,8 @@ class SynthClipSetDataset(SynthClipDataset):
         return subject_of(draw.identity(self.faces))
 
     def __getitem__(self, i: int) -> dict:
-        label, _, kind = self._plan(i)
-        j = i // self.group_size
+        self._check(i)
+        j, label = divmod(i, self.group_size)
         if self._last is None or self._last[0] != j:   # a batch asks for a whole set in a row: render it once
             emotions, kind = self._set_plan(j)
             self._last = (j, generate_clip_set(self.seed, j, self.faces, emotions, self.cfg, kind=kind))
