@@ -35,6 +35,8 @@ test('the demo clip plays and is tracked, and its truth file describes it', asyn
   for (const e of truth.events) expect(e.onsetFrame < e.apexFrame && e.apexFrame < e.offsetFrame).toBe(true);
 
   await waitForFrames(page, 2, { face: true, timeout: 420_000 });
+  // Decoded with WebCodecs and paced here: no read-back of a <video> (demo-source.ts).
+  expect(await page.evaluate(() => window.__meAnalyzer!.pixelPath())).toBe('decode');
   const snap = await screenSnapshot(page);
   expect([snap.frame.width, snap.frame.height]).toEqual([truth.width, truth.height]);
   const r = snap.result;

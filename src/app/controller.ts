@@ -3,7 +3,7 @@
  * view bus, keeps the status bar's store slice fresh a few times per second, and converts every failure into
  * an on-screen problem. A generation counter (re-checked after each await) makes switching sources safe.
  */
-import type { Frame, FrameSource, SourceKind } from '../ingest/types';
+import type { Frame, FrameSource, LivePixelPath, SourceKind } from '../ingest/types';
 import type { FrameResult } from '../pipeline/types';
 import { FpsMeter } from '../ingest/fps-meter';
 import { useAppStore } from '../state/store';
@@ -56,7 +56,7 @@ export class AppController {
   }
 
   /** How the running source reads its frames (FrameSource.pixelPath), null when it does not say. */
-  get sourcePixelPath(): 'track' | 'draw' | null {
+  get sourcePixelPath(): LivePixelPath | null {
     return this.source?.pixelPath?.() ?? null;
   }
 

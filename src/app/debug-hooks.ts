@@ -5,12 +5,14 @@
  *   version          1
  *   lastResult()     the latest FrameResult (with `crop` as a plain number array), or null
  *   framesProcessed()  frames analysed since the current source started
- *   pixelPath()      how the live source reads frames: 'track' (camera track), 'draw' (<video>), or null
+ *   pixelPath()      how the live source reads frames: 'track' (camera track), 'decode' (demo clip, WebCodecs),
+ *                    'draw' (<video>), or null
  *   state()          the store's plain data (source, stats, backend, problem, notices, settings)
  *   snapshot()       { result, frame: { width, height, rgba: number[] } } of the frame currently on screen,
  *                    taken atomically (the video canvas holds exactly the analysed frame)
  */
 import type { FrameResult } from '../pipeline/types';
+import type { LivePixelPath } from '../ingest/types';
 import { useAppStore, type AppState } from '../state/store';
 import type { AppController } from './controller';
 import { subscribeFrameView } from './view-bus';
@@ -23,8 +25,8 @@ export interface MeAnalyzerDebug {
   version: 1;
   lastResult(): SerializableResult | null;
   framesProcessed(): number;
-  /** How the running live source reads its frames ('track', 'draw'), null when it does not say. */
-  pixelPath(): 'track' | 'draw' | null;
+  /** How the running live source reads its frames ('track', 'decode', 'draw'), null when it does not say. */
+  pixelPath(): LivePixelPath | null;
   state(): Plain<AppState>;
   snapshot(): { result: SerializableResult; frame: { width: number; height: number; rgba: number[] } } | null;
 }

@@ -43,7 +43,10 @@ export interface FrameSource {
   measuredFps?(): number;
   /** Frame time and interval jitter of the delivered frames (camera, demo), null until known. */
   measuredTiming?(): ClockEstimate | null;
-  /** How live frames are read (camera: 'track', from the camera track's own frames; else 'draw', from the
-   *  <video>), null before the first; absent for sources that decode files frame by frame. */
-  pixelPath?(): 'track' | 'draw' | null;
+  /** How live frames are read, null before the first; absent for sources that hand over every frame of a file. */
+  pixelPath?(): LivePixelPath | null;
 }
+
+/** 'track': a camera track's own frames; 'decode': a clip decoded with WebCodecs and paced here; 'draw': drawn
+ *  (read back) from a <video>. */
+export type LivePixelPath = 'track' | 'decode' | 'draw';

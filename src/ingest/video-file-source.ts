@@ -16,6 +16,7 @@ import { Y4mBlobReader, y4mFrameToRgba, Y4mFormatError } from './y4m';
 import { demuxWebm, webmToEncoded, WebmFormatError } from './webm-demux';
 import { demuxMp4, Mp4FormatError } from './mp4-demux';
 import type { EncodedVideo } from './encoded-video';
+import { decodeFrames, decoderConfig, VideoDecodeError } from './webcodecs-frames';
 
 type OnFrame = (frame: Frame) => Promise<void> | void;
 
@@ -51,13 +52,8 @@ export class VideoFileSource implements FrameSource {
       return this.runY4m(onFrame);
     }
     const encoded = await this.demux();
-    if (encoded?.codec) {
-      const config: VideoDecoderConfig = {
-        codec: encoded.codec,
-        codedWidth: encoded.width,
-        codedHeight: encoded.height,
-        ...(encoded.description ? { description: encoded.description } : {}),
-      };
+    const config = encoded ? decoderConfig(encoded) : null;
+    if (encoded && config) {
       if ((await VideoDecoder.isConfigSupported(config)).supported) {
         this.decodePath = 'webcodecs';
         return this.runWebCodecs(encoded, config, onFrame);
@@ -86,43 +82,10 @@ export class VideoFileSource implements FrameSource {
   }
 
   private async runWebCodecs(video: EncodedVideo, config: VideoDecoderConfig, onFrame: OnFrame): Promise<void> {
-    const frames = video.samples;
-    Object.assign(this.info, { frameCount: frames.length });
-    const ready: VideoFrame[] = [];
-    let failure: unknown = null;
-    let wake: (() => void) | null = null;
-    const poke = (): void => { const w = wake; wake = null; w?.(); };
-    const decoder = new VideoDecoder({
-      output: (f) => { ready.push(f); poke(); },
-      error: (e) => { failure = e; poke(); },
-    });
-    decoder.addEventListener('dequeue', poke);
-    decoder.configure(config);
-    let submitted = 0;
+    Object.assign(this.info, { frameCount: video.samples.length });
     let index = 0;
-    let flushed = false;
     try {
-      while (!this.stopped) {
-        // keep a few chunks in flight, but never hold more than a few decoded frames (memory)
-        while (submitted < frames.length && decoder.decodeQueueSize < 4 && ready.length < 4) {
-          const f = frames[submitted++];
-          decoder.decode(new EncodedVideoChunk({ type: f.key ? 'key' : 'delta', timestamp: f.timestampUs, data: f.data }));
-        }
-        if (failure) throw failure;
-        if (!ready.length) {
-          if (submitted === frames.length && !flushed) {
-            await decoder.flush();
-            flushed = true;
-            continue;
-          }
-          if (flushed) break;
-          await new Promise<void>((r) => {
-            wake = r;
-            if (ready.length || failure || decoder.decodeQueueSize < 4) poke();
-          });
-          continue;
-        }
-        const vf = ready.shift()!;
+      for await (const vf of decodeFrames(video, config, () => this.stopped)) {
         try {
           await onFrame({ index: index++, timestampMs: vf.timestamp / 1000, width: vf.displayWidth, height: vf.displayHeight, image: vf });
         } finally {
@@ -130,13 +93,8 @@ export class VideoFileSource implements FrameSource {
         }
       }
     } catch (err) {
-      if (err instanceof DOMException || failure) {
-        throw new UnreadableVideoError(`${this.name}: decoding failed at frame ${index} (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
-      }
+      if (err instanceof VideoDecodeError) throw new UnreadableVideoError(`${this.name}: ${err.message}.`, { cause: err });
       throw err;
-    } finally {
-      for (const f of ready) f.close();
-      if (decoder.state !== 'closed') decoder.close();
     }
   }
 

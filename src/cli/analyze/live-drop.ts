@@ -1,6 +1,6 @@
 /**
  * `npx tsx src/cli/analyze/live-drop.ts [--seconds 90] [--backend cpu|webgl|webgpu] [--weights none|recipe|...]
- *   [--y4m <file>] [--json out.json] [--model-rest N]`
+ *   [--y4m <file>] [--json out.json] [--model-rest N] [--source camera|demo]`
  *
  * Live mode on this machine: the app (dev server, the full pipeline: tracking, MOL with the shipped weights,
  * spotting; `--weights` is the app's ?weights=, e.g. none for tracking only) fed by Chromium's fake camera playing a Y4M file in a loop, observed through `window.__meAnalyzer`
@@ -17,10 +17,10 @@ import { openBrowserSession, REPO_ROOT } from '../browser-session';
 import { fakeCameraFlags } from '../chromium';
 import { latencySummary, percentile } from './latency';
 
-interface Args { seconds: number; backend: string; weights: string | null; y4m: string; json: string | null; modelRest: string | null }
+interface Args { seconds: number; backend: string; weights: string | null; y4m: string; json: string | null; modelRest: string | null; source: 'camera' | 'demo' }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seconds: 90, backend: 'cpu', weights: null, y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null, modelRest: null };
+  const a: Args = { seconds: 90, backend: 'cpu', weights: null, y4m: path.join(REPO_ROOT, 'e2e', '.cache', 'cap12.y4m'), json: null, modelRest: null, source: 'camera' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[++i];
@@ -31,6 +31,10 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--y4m') a.y4m = path.resolve(v);
     else if (k === '--json') a.json = v;
     else if (k === '--model-rest') a.modelRest = v;
+    else if (k === '--source') {
+      if (v !== 'camera' && v !== 'demo') throw new Error(`--source is camera or demo, not ${v}`);
+      a.source = v;
+    }
     else throw new Error(`unknown option ${k}`);
   }
   if (!(a.seconds > 0)) throw new Error('--seconds must be positive');
@@ -41,7 +45,7 @@ interface Probe { processed: number; fpsIn: number; index: number | null; modelF
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const session = await openBrowserSession(`/index.html?source=camera&backend=${args.backend}${args.weights === null ? '' : `&weights=${encodeURIComponent(args.weights)}`}${args.modelRest === null ? '' : `&model-rest=${encodeURIComponent(args.modelRest)}`}`, { extraArgs: fakeCameraFlags(args.y4m) });
+  const session = await openBrowserSession(`/index.html?source=${args.source}&backend=${args.backend}${args.weights === null ? '' : `&weights=${encodeURIComponent(args.weights)}`}${args.modelRest === null ? '' : `&model-rest=${encodeURIComponent(args.modelRest)}`}`, { extraArgs: fakeCameraFlags(args.y4m) });
   try {
     const probe = (): Promise<Probe> => session.page.evaluate(() => {
       const d = window.__meAnalyzer;
@@ -78,12 +82,12 @@ async function main(): Promise<void> {
     // the first analysed frame pays for warm-up (shader/graph compilation): leave it out of the latency
     const lat = latencySummary([...timings.entries()].filter(([i]) => i > 0).map(([, t]) => t), []);
     const report = {
-      backend: args.backend, weights: args.weights ?? 'shipped', modelRest: args.modelRest ?? 'default', y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
+      source: args.source, backend: args.backend, weights: args.weights ?? 'shipped', modelRest: args.modelRest ?? 'default', y4m: path.basename(args.y4m), seconds: elapsedS, fpsIn, processedPerS,
       droppedFrameRate: fpsIn > 0 ? 1 - processedPerS / fpsIn : null, latencyMs: { stages: lat.stages, total: lat.total },
       model: { windowsPerS: modelFrames.size / elapsedS, lagFrames: modelLag.length ? { p50: percentile(modelLag, 0.5), p95: percentile(modelLag, 0.95) } : null },
     };
     console.log(
-      `live (${args.backend}, weights ${args.weights ?? 'shipped'}, fake camera ${report.y4m}): camera ${fpsIn.toFixed(1)} fps, analysed ${processedPerS.toFixed(3)} fps over ${elapsedS.toFixed(0)} s, ` +
+      `live (${args.backend}, weights ${args.weights ?? 'shipped'}, ${args.source === 'demo' ? 'demo clip' : `fake camera ${report.y4m}`}): source ${fpsIn.toFixed(1)} fps, analysed ${processedPerS.toFixed(3)} fps over ${elapsedS.toFixed(0)} s, ` +
         `dropped ${report.droppedFrameRate === null ? 'n/a' : (100 * report.droppedFrameRate).toFixed(1) + ' %'} of frames; ` +
         `latency per frame p50 ${lat.total?.p50 ?? 'n/a'} ms, p95 ${lat.total?.p95 ?? 'n/a'} ms (${lat.total?.frames ?? 0} frames); ` +
         `MOL beside it: ${report.model.windowsPerS.toFixed(3)} windows/s, job p50 ${lat.stages.modelLane?.p50 ?? 'n/a'} ms, ` +
