@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 import numpy as np
 import torch
 
-from ..checkpoint import load_checkpoint
+from ..checkpoint import load_start
 from ..cli import run_cli
 from ..config import MolConfig
 from ..data.clip import collate_clips
@@ -84,9 +84,9 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
 
 def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
                         bands: Sequence[tuple[float, float]] = BANDS) -> dict:
-    ck = load_checkpoint(path)
+    ck = load_start(path)  # a training checkpoint, or an exported web model folder (e.g. the shipped one)
     model = build_model(MolConfig.from_dict(ck["config"]))
-    model.load_state_dict(ck["model"])
+    model.load_state_dict(ck["model"], strict=not ck.get("partial"))
     model.eval()
     faces = load_faces(BUILT_FACES, (split,))
     classes = list(ck["classes"])
@@ -140,7 +140,7 @@ def write_into_model_json(path: Path, report: dict) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="moltrain.synth.heldout", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--checkpoint", type=Path, required=True)
+    ap.add_argument("--checkpoint", type=Path, required=True, help="a training checkpoint or an exported model folder")
     ap.add_argument("--split", default="test", choices=("val", "test"))
     ap.add_argument("--per-band", type=int, default=120)
     ap.add_argument("--seed", type=int, default=0)
