@@ -75,6 +75,7 @@ export class DemoSource implements FrameSource {
     const pacer = new ClipPacer(t0, 1000 / DEMO_CLIP_FPS);
     let index = 0;
     let lastDue = t0;
+    let cut = false;
     while (!this.stopped) {
       let frames = 0;
       try {
@@ -90,7 +91,9 @@ export class DemoSource implements FrameSource {
             const wait = due - performance.now();
             if (wait > 0) await new Promise((r) => setTimeout(r, wait));
             if (this.stopped) break;
-            await onFrame({ index: index++, timestampMs: due - t0, width: vf.displayWidth, height: vf.displayHeight, image: vf });
+            // The first frame handed after the clip starts again is a cut: the face jumps back to the clip's start.
+            await onFrame({ index: index++, timestampMs: due - t0, width: vf.displayWidth, height: vf.displayHeight, image: vf, ...(cut ? { cut } : {}) });
+            cut = false;
           } finally {
             vf.close();
           }
@@ -100,6 +103,7 @@ export class DemoSource implements FrameSource {
       }
       if (frames === 0) throw new DemoUnavailableError(`The demo clip ${this.url} decoded to no frames.`);
       pacer.nextLoop(lastDue);
+      cut = true;
     }
   }
 

@@ -15,6 +15,8 @@ export interface Frame {
   height: number;
   /** The pixels: a canvas, ImageBitmap, VideoFrame, HTMLVideoElement or ImageData-backed canvas. */
   image: CanvasImageSource;
+  /** The source jumped here (a looped clip starting again): this frame does not continue the one before. */
+  cut?: boolean;
 }
 
 export type SourceKind = 'camera' | 'file' | 'demo';

@@ -161,6 +161,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       const { canvas, rgba } = pixels.read(frame.image, frame.width, frame.height);
       timings.read = performance.now() - t;
 
+      if (frame.cut) tracker.reset(); // the face jumped: find it afresh rather than follow the old box
       const tr = await tracker.track({ image: canvas, rgba, width: frame.width, height: frame.height });
       if (tr.timings.detect !== undefined) timings.detect = tr.timings.detect;
       if (tr.timings.landmarks !== undefined) timings.landmarks = tr.timings.landmarks;
@@ -182,6 +183,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
         model: null,
         spot: null,
         timings,
+        ...(frame.cut ? { cut: true } : {}),
       };
       if (!tr.faceFound || !tr.points478) {
         loseFace();
@@ -189,7 +191,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
         bus.publish(result);
         return result;
       }
-      if (tr.reacquired) loseFace();
+      if (tr.reacquired || frame.cut) loseFace(); // a cut: the smoothed alignment and the window would span the jump
 
       t = performance.now();
       const l68 = toDlib68(tr.points478);

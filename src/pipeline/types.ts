@@ -42,6 +42,8 @@ export interface FrameResult {
   /** The spotter's row for this frame and the intervals that closed with it, or null (no spotting yet). */
   spot: SpotFrameOutput | null;
   timings: StageTimings;
+  /** The source jumped at this frame (Frame.cut): tracking state and the spotter's reference start afresh. */
+  cut?: boolean;
 }
 
 /** Per-frame MOL outputs (see src/model/live.ts). */

@@ -82,6 +82,13 @@ export class FrameScorer {
   get calibrationProgress(): number { return this.baseline.progress; }
 
   push(input: MotionInput): SpotTraceRow {
+    if (input.cut) {
+      // Motion across a cut is the jump, not the face: measure against a reference rebuilt after it (the
+      // calibration and the baseline's spread stay, as they describe the same person and camera).
+      this.endRun();
+      this.motion.resetReference();
+      this.settleUntilMs = input.timestampMs + this.options.blinkSettleMs;
+    }
     const f = this.motion.measure(input);
     const sample = this.motion.takeReferenceSample();
     if (!f || !sample) {

@@ -33,6 +33,8 @@ export interface MotionInput {
   /** The crop alignment (video frame -> crop px, FrameResult.alignment): head motion is measured in the
    *  frame through it. Absent or null: from the crop-space fit. */
   alignment?: Affine2x3 | null;
+  /** The source jumped at this frame (a looped clip restarting): nothing before it continues into it. */
+  cut?: boolean;
 }
 
 export type RegionValues = Record<RegionName, number>;

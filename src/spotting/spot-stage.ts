@@ -80,6 +80,7 @@ export class SpotStage {
       // Only this frame's own flow: the live model lane may still show an earlier window's.
       flow: modelOutputIsFresh(result) ? result.model!.flow : null,
       alignment: result.faceFound ? result.alignment : null,
+      cut: result.cut,
     });
     let events: SpottedEvent[] = [];
     if (this.defer) {

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { browRaise, smile, syntheticInputs, timing, type PlantedMotion, type TraceSpec } from './__fixtures__/synthetic-face';
 import type { MotionInterval } from './interval-detector';
+import type { MotionInput } from './motion-signal';
+import type { Point } from '../pipeline/types';
 import { Spotter, spotFrames } from './spotter';
 
 function spec(over: Partial<TraceSpec>): TraceSpec {
@@ -155,6 +157,21 @@ describe('spotting planted motions', { timeout: 60_000 }, () => {
     expect(spotter.calibrating).toBe(false);
     // The same motion after calibration is found.
     expect(spotFrames(syntheticInputs(spec({ durationS: 5, motions: [micro(3.0, 0.3)] }))).intervals).toHaveLength(1);
+  });
+
+  it('a cut (a looped clip starting again) is not motion: the reference is rebuilt after it', () => {
+    // From frame 150 on the face holds another expression: brows 2 px up, mouth corners 1.5 px out, as when the
+    // demo clip jumps from its last frame back to its first. Without the cut flag that step is an event.
+    const jumped = (): MotionInput[] => [...syntheticInputs(spec({ durationS: 9, motions: [micro(7, 0.3)] }))].map((inp) => {
+      if (inp.index < 150 || !inp.landmarks) return inp;
+      const landmarks = inp.landmarks.map(([x, y], i) => (i >= 17 && i <= 26 ? [x, y - 2] : i === 48 ? [x - 1.5, y] : i === 54 ? [x + 1.5, y] : [x, y]) as Point);
+      return { ...inp, landmarks };
+    });
+    const uncut = spotFrames(jumped()).intervals;
+    expect(uncut.some((e) => e.onsetFrame >= 145 && e.onsetFrame <= 155)).toBe(true);
+    const cut = spotFrames(jumped().map((inp) => (inp.index === 150 ? { ...inp, cut: true } : inp))).intervals;
+    expect(cut.map((e) => e.kind)).toEqual(['micro']); // only the planted brow raise at 7 s
+    expect(Math.abs(cut[0].onsetFrame - 210)).toBeLessThanOrEqual(1);
   });
 
   it('a lost face ends an interval and does not create one', () => {
