@@ -158,13 +158,18 @@ def test_lr_schedule_is_a_function_of_the_step():
     assert lr_at(50, TrainOptions(steps=110, lr=2e-4)) == 2e-4      # constant by default
 
 
-def test_init_from_starts_a_new_stage_from_weights(tmp_path):
+def _one_step_run(tmp_path):
+    """A 2-video cache, the common arguments of a 1-step rt run on it, and that run's checkpoint (in tmp/a)."""
     cache = make_cache(tmp_path, [("smic", "s1", "s1_po_01", "positive", 8, ()),
                                   ("smic", "s2", "s2_ne_01", "negative", 9, ())])
     common = ["--config", "rt", "--classes", "3", "--data", str(cache), "--steps", "1", "--batch", "1",
               "--threads", "1", "--no-progress"]
     assert train_main(common + ["--out", str(tmp_path / "a")]) == 0
-    first = load_checkpoint(tmp_path / "a" / "final.pt")
+    return cache, common, load_checkpoint(tmp_path / "a" / "final.pt")
+
+
+def test_init_from_starts_a_new_stage_from_weights(tmp_path):
+    cache, common, first = _one_step_run(tmp_path)
     assert train_main(common + ["--out", str(tmp_path / "b"), "--init-from", str(tmp_path / "a" / "final.pt"),
                                 "--lr", "0"]) == 0
     second = load_checkpoint(tmp_path / "b" / "final.pt")
@@ -195,12 +200,7 @@ def test_init_from_an_exported_model_folder(tmp_path):
     """A run can start from shipped web weights (models/mol/...): the exported entries are taken as they are."""
     from moltrain import export
     from moltrain.weights_io import is_exported
-    cache = make_cache(tmp_path, [("smic", "s1", "s1_po_01", "positive", 8, ()),
-                                  ("smic", "s2", "s2_ne_01", "negative", 9, ())])
-    common = ["--config", "rt", "--classes", "3", "--data", str(cache), "--steps", "1", "--batch", "1",
-              "--threads", "1", "--no-progress"]
-    assert train_main(common + ["--out", str(tmp_path / "a")]) == 0
-    first = load_checkpoint(tmp_path / "a" / "final.pt")
+    cache, common, first = _one_step_run(tmp_path)
     export.export_checkpoint(first, tmp_path / "web", float16=False, model_id="t")
     assert train_main(common + ["--out", str(tmp_path / "b"), "--init-from", str(tmp_path / "web"),
                                 "--lr", "0"]) == 0
