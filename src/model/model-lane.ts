@@ -29,14 +29,12 @@ export class ModelLane {
   private lastJobMs: number | null = null;
   private failed = false;
 
-  /**
-   * @param onFailure called once with the error of a failing window job; the lane then stops taking windows
-   *   (classification failures reject their own promise instead).
-   */
   /** No new window before this time (performance.now()): see `restFactor`. */
   private restUntil = 0;
 
   /**
+   * @param onFailure called once with the error of a failing window job; the lane then stops taking windows
+   *   (classification failures reject their own promise instead).
    * @param restFactor after a window job of d ms, the lane rests for restFactor x d before taking the next
    *   window. On a software GPU MOL's work takes the CPU that tracking and the camera's frames need; resting
    *   shares it. A fast GPU's jobs are short, and so are the rests.
