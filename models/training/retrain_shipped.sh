@@ -36,19 +36,31 @@ stage() {  # stage NAME STEPS [train args...]: runs or resumes one stage
 # With --resume the weights come from the stage's own checkpoint; --init-from only starts a stage.
 init() { [ -f "$RUNS/$1/last.pt" ] && return; echo --init-from "$RUNS/$2/final.pt"; }
 
-stage stage0 "$STEPS0" --data-module moltrain.synth.dataset:train_dataset --seed 1
+# FROM_SHIPPED=1 (with CURRICULUM=1): no stage 0; stage 1 starts from the shipped web weights (../mol/rt-synth-3cls,
+# checksum-verified) with a fresh recognition head, as the fifth session did when the stage-0 checkpoint was gone.
+if [ "${FROM_SHIPPED:-0}" = 1 ]; then
+  [ "${CURRICULUM:-0}" = 1 ] || { echo "FROM_SHIPPED=1 needs CURRICULUM=1" >&2; exit 2; }
+  STAGE0_WEIGHTS=../mol/rt-synth-3cls
+else
+  stage stage0 "$STEPS0" --data-module moltrain.synth.dataset:train_dataset --seed 1
+  STAGE0_WEIGHTS=$RUNS/stage0/final.pt
+fi
 FINAL=stage0
 if [ "${CURRICULUM:-0}" = 1 ]; then
 # Class-contrastive sets (batch = 3 whole sets) and no dropout in the recognition head while training: with the
 # official 0.5 the head cannot even fit 90 clips, the class being ~2 % of its input's spread (models/README.md).
 SETS=(--batch 9 --mer-dropout 0)
-stage stage1 "$STEPS1" --data-module moltrain.synth.dataset:train_dataset_sets_easy --seed 2 "${SETS[@]}" \
-  --lr 2e-4 --head-lr-mult 2 --warmup 20 $(init stage1 stage0) --reinit mer_3dcnn
-stage stage2 "$STEPS2" --data-module moltrain.synth.dataset:train_dataset_sets_medium --seed 3 "${SETS[@]}" \
+stage1_init=(); [ -f "$RUNS/stage1/last.pt" ] || stage1_init=(--init-from "$STAGE0_WEIGHTS" --reinit mer_3dcnn)
+stage stage1 "$STEPS1" --data-module moltrain.synth.dataset:train_dataset_sets_easy --seed "${SEED1:-2}" "${SETS[@]}" \
+  --lr 2e-4 --head-lr-mult 2 --warmup 20 "${stage1_init[@]}"
+stage stage2 "$STEPS2" --data-module moltrain.synth.dataset:train_dataset_sets_medium --seed "${SEED2:-3}" "${SETS[@]}" \
   --lr 2e-4 --head-lr-mult 2 $(init stage2 stage1)
-stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset_sets --seed 4 "${SETS[@]}" \
+FINAL=stage2
+if [ "${LAST_STAGE:-3}" = 3 ]; then  # LAST_STAGE=2 exports stage 2 (the fifth session's shipped run)
+stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset_sets --seed "${SEED3:-4}" "${SETS[@]}" \
   --lr 1e-4 --schedule cosine $(init stage3 stage2)
 FINAL=stage3
+fi
 fi
 
 $PY -m moltrain.export --checkpoint "$RUNS/$FINAL/final.pt" --out ../mol/rt-synth-3cls --float16 --config rt \
