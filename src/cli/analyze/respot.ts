@@ -1,11 +1,12 @@
 /**
- * `npx tsx src/cli/analyze/respot.ts <analyze-out-dir> [--out <dir>]`
+ * `npx tsx src/cli/analyze/respot.ts <analyze-out-dir> [--out <dir>] [--every K]`
  *
  * Spots again, in Node, on what an analyze run recorded: the tracked landmarks68Crop of frames.jsonl and, when
  * the run had --flow, MOL's flow from flow.f16. It runs the spotting stage's own batch path (`spotFrames`, the
  * same intervals as the streaming Spotter) and writes events.json, events.csv and trace.csv (events
  * unclassified: classification needs MOL on the crops, in the browser). For runs made with --no-model, or to
- * try spotting settings on one tracking run; <dir> defaults to <analyze-out-dir>/respot.
+ * try spotting settings on one tracking run; <dir> defaults to <analyze-out-dir>/respot. `--every K` spots on
+ * every K-th frame only (frame numbers and times kept), as live mode does when it analyses 1 frame in K.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,12 +57,14 @@ function flowReader(file: string, frames: number): (i: number, hasModel: boolean
   };
 }
 
-export function respot(dir: string, outDir: string): { frames: number; events: Record<string, number> } {
+export function respot(dir: string, outDir: string, every = 1): { frames: number; events: Record<string, number> } {
+  if (!Number.isInteger(every) || every < 1) throw new RespotInputError(`--every must be a positive integer, got ${every}`);
   const records = readFrames(path.join(dir, 'frames.jsonl'));
   const flowFile = path.join(dir, 'flow.f16');
   const flow = existsSync(flowFile) ? flowReader(flowFile, records.length) : null;
   const inputs = function* (): Generator<MotionInput> {
     for (const r of records) {
+      if (r.index % every !== 0) continue;
       yield {
         index: r.index, timestampMs: r.timestampMs,
         landmarks: r.faceFound && r.landmarks68Crop ? (r.landmarks68Crop as unknown as Point[]) : null,
@@ -83,13 +86,14 @@ function main(): void {
   const argv = process.argv.slice(2);
   const dir = argv[0];
   const o = argv.indexOf('--out');
-  if (!dir || dir.startsWith('--') || (o >= 0 && !argv[o + 1])) {
-    console.error('usage: npx tsx src/cli/analyze/respot.ts <analyze-out-dir> [--out <dir>]');
+  const e = argv.indexOf('--every');
+  if (!dir || dir.startsWith('--') || (o >= 0 && !argv[o + 1]) || (e >= 0 && !argv[e + 1])) {
+    console.error('usage: npx tsx src/cli/analyze/respot.ts <analyze-out-dir> [--out <dir>] [--every K]');
     process.exit(2);
   }
   const outDir = o >= 0 ? argv[o + 1] : path.join(dir, 'respot');
   try {
-    const r = respot(dir, outDir);
+    const r = respot(dir, outDir, e >= 0 ? Number(argv[e + 1]) : 1);
     console.log(`${r.frames} frames, events ${Object.entries(r.events).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} -> ${outDir}`);
   } catch (err) {
     console.error(`respot failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
