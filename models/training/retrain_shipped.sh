@@ -36,11 +36,12 @@ stage() {  # stage NAME STEPS [train args...]: runs or resumes one stage
 # With --resume the weights come from the stage's own checkpoint; --init-from only starts a stage.
 init() { [ -f "$RUNS/$1/last.pt" ] && return; echo --init-from "$RUNS/$2/final.pt"; }
 
-# FROM_SHIPPED=1 (with CURRICULUM=1): no stage 0; stage 1 starts from the shipped web weights (../mol/rt-synth-3cls,
-# checksum-verified) with a fresh recognition head, as the fifth session did when the stage-0 checkpoint was gone.
+# FROM_SHIPPED=1 (with CURRICULUM=1): no stage 0; stage 1 starts from exported web weights (START_FROM, default the
+# shipped ../mol/rt-synth-3cls; checksum-verified) with a fresh recognition head, as the fifth session did from the
+# stage-0 weights (models/README.md says how to get that folder back from git).
 if [ "${FROM_SHIPPED:-0}" = 1 ]; then
   [ "${CURRICULUM:-0}" = 1 ] || { echo "FROM_SHIPPED=1 needs CURRICULUM=1" >&2; exit 2; }
-  STAGE0_WEIGHTS=../mol/rt-synth-3cls
+  STAGE0_WEIGHTS=${START_FROM:-../mol/rt-synth-3cls}
 else
   stage stage0 "$STEPS0" --data-module moltrain.synth.dataset:train_dataset --seed 1
   STAGE0_WEIGHTS=$RUNS/stage0/final.pt
