@@ -4,8 +4,9 @@
  * public/demo/SOURCE.md), looped and played in real time like a camera, so a machine without a camera still
  * shows the whole app. It is decoded with WebCodecs and paced by the wall clock, frames that come due while the
  * pipeline is busy being skipped: a <video>'s frames would have to be read back from the GPU (~80 ms each on a
- * busy software GPU). Without WebCodecs it plays in a <video> like before. Its ground truth (`me-analyzer-truth`, models/README.md) lies beside it. Both are
- * precached by the service worker, so they also work offline.
+ * busy software GPU). Without WebCodecs it plays in a <video> like before. Its ground truth
+ * (`me-analyzer-truth`, models/README.md) lies beside it. Both are precached by the service worker, so they also
+ * work offline.
  */
 import type { ClockEstimate } from './frame-clock';
 import type { Frame, FrameSource, SourceInfo } from './types';

@@ -9,7 +9,6 @@ import type { Frame } from './types';
 import { CounterRate } from './fps-meter';
 import { FrameClock, type ClockEstimate } from './frame-clock';
 
-
 export interface VideoPump {
   /** Resolves when stopped; rejects if `onFrame` throws. */
   done: Promise<void>;

@@ -140,8 +140,10 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   const spotFrame = async (result: FrameResult): Promise<void> => {
     const t = performance.now();
     const m = model;
-    const classify = !m ? null : laneMode ? (crops: Uint8Array[]) => laneOf(m).classify(crops) : (crops: Uint8Array[]) => m.classifyClip(crops);
-    spot.setClassifier(m && classify ? { classes: m.info.classes, classifyClip: classify } : null);
+    spot.setClassifier(m ? {
+      classes: m.info.classes,
+      classifyClip: laneMode ? (crops) => laneOf(m).classify(crops) : (crops) => m.classifyClip(crops),
+    } : null);
     result.spot = await spot.push(result);
     result.timings.spot = performance.now() - t;
   };

@@ -46,17 +46,22 @@ function clipBytes(c: ReplayClip): number {
 export function replayFrameOf(r: FrameResult): ReplayFrame | null {
   if (!r.crop) return null;
   if (r.crop.length !== CROP_SIZE * CROP_SIZE) throw new RecorderInputError(`frame ${r.index}: crop has ${r.crop.length} bytes, expected ${CROP_SIZE * CROP_SIZE}`);
-  // An earlier frame's window (live model lane) is not this frame's: it is attached to its own frame instead.
-  const model = modelOutputIsFresh(r) ? r.model : null;
-  const flow = model?.flow ?? null;
-  if (flow && flow.length !== CROP_SIZE * CROP_SIZE * 2) throw new RecorderInputError(`frame ${r.index}: flow has ${flow.length} values, expected ${CROP_SIZE * CROP_SIZE * 2}`);
   return {
     index: r.index,
     timestampMs: r.timestampMs,
     crop: r.crop.slice(),
-    flow: flow ? flow.slice() : null,
-    molLandmarks: model ? model.landmarks68Crop.map((p) => [p[0], p[1]] as const) : null,
+    // An earlier frame's window (live model lane) is not this frame's: it is attached to its own frame instead.
+    ...modelFields(modelOutputIsFresh(r) ? r.model : null, r.index),
     landmarks: r.landmarks68Crop ? r.landmarks68Crop.map((p) => [p[0], p[1]] as const) : null,
+  };
+}
+
+/** A replay frame's copies of MOL's flow and landmarks for frame `index` (null without outputs). */
+function modelFields(m: ModelFrameOutput | null, index: number): Pick<ReplayFrame, 'flow' | 'molLandmarks'> {
+  if (m && m.flow.length !== CROP_SIZE * CROP_SIZE * 2) throw new RecorderInputError(`frame ${index}: flow has ${m.flow.length} values, expected ${CROP_SIZE * CROP_SIZE * 2}`);
+  return {
+    flow: m ? m.flow.slice() : null,
+    molLandmarks: m ? m.landmarks68Crop.map((p) => [p[0], p[1]] as const) : null,
   };
 }
 
@@ -105,8 +110,7 @@ export class SessionRecorder {
     while (i >= 0 && this.ring[i].index > m.frameIndex) i--;
     const old = this.ring[i];
     if (!old || old.index !== m.frameIndex || old.flow) return false;
-    if (m.flow.length !== CROP_SIZE * CROP_SIZE * 2) throw new RecorderInputError(`frame ${m.frameIndex}: flow has ${m.flow.length} values, expected ${CROP_SIZE * CROP_SIZE * 2}`);
-    const f: ReplayFrame = { ...old, flow: m.flow.slice(), molLandmarks: m.landmarks68Crop.map((p) => [p[0], p[1]] as const) };
+    const f: ReplayFrame = { ...old, ...modelFields(m, m.frameIndex) };
     const grown = frameBytes(f) - frameBytes(old);
     this.ring[i] = f;
     this.ringUsed += grown;

@@ -82,13 +82,9 @@ export class FrameScorer {
   get calibrationProgress(): number { return this.baseline.progress; }
 
   push(input: MotionInput): SpotTraceRow {
-    if (input.cut) {
-      // Motion across a cut is the jump, not the face: measure against a reference rebuilt after it (the
-      // calibration and the baseline's spread stay, as they describe the same person and camera).
-      this.endRun();
-      this.motion.resetReference();
-      this.settleUntilMs = input.timestampMs + this.options.blinkSettleMs;
-    }
+    // Motion across a cut is the jump, not the face: measure against a reference rebuilt after it (the
+    // calibration and the baseline's spread stay, as they describe the same person and camera).
+    if (input.cut) this.rebuildReference(input.timestampMs);
     const f = this.motion.measure(input);
     const sample = this.motion.takeReferenceSample();
     if (!f || !sample) {
@@ -112,9 +108,7 @@ export class FrameScorer {
     const earRatio = earMedian > 0 ? f.ear / earMedian : Number.NaN;
     if (this.run && this.blinkOver(this.run.eye, earRatio, input.timestampMs)) {
       this.run.confirmed = true;   // a blink: its frames never join the reference
-      this.endRun();
-      this.motion.resetReference();
-      this.settleUntilMs = input.timestampMs + this.options.blinkSettleMs;
+      this.rebuildReference(input.timestampMs);
     }
     if (input.timestampMs < this.settleUntilMs) {
       // The new reference fills from these frames; measured against so few they are not scored.
@@ -144,6 +138,13 @@ export class FrameScorer {
       regionPx: f.regionPx, regionZ, rigidPx: f.rigidPx, rigidZ: Number.isNaN(z[RIGID_CH]) ? 0 : z[RIGID_CH],
       earRatio, score,
     };
+  }
+
+  /** Ends the open run and refills the reference from the frames of the next `blinkSettleMs`, which are not scored. */
+  private rebuildReference(t: number): void {
+    this.endRun();
+    this.motion.resetReference();
+    this.settleUntilMs = t + this.options.blinkSettleMs;
   }
 
   private trackEye(eye: EyeDip, ratio: number, t: number): void {

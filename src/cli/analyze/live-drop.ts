@@ -93,7 +93,6 @@ async function main(): Promise<void> {
         `MOL beside it: ${report.model.windowsPerS.toFixed(3)} windows/s, job p50 ${lat.stages.modelLane?.p50 ?? 'n/a'} ms, ` +
         `on show ${report.model.lagFrames ? `${report.model.lagFrames.p50} (p95 ${report.model.lagFrames.p95})` : 'n/a'} frames behind`,
     );
-    console.log(JSON.stringify(lat.stages));
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   } finally {
     await session.close();
