@@ -8,15 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from moltrain.synth import facs
 from moltrain.synth.clip import expression_field
 from moltrain.synth.faces import Face
 from moltrain.synth.frame_field import frame_field, frame_field_at
 from moltrain.synth.frame_render import FrameRenderer
-from moltrain.synth.planted_video import (PlantedVideoError, build_scene, event_frames, parse_events,
-                                          random_events, scene_from_truth, truth_json, write_video)
-from moltrain.synth.plates import Plate, PlateSource, crop_to_frame, frame_to_crop
+from moltrain.synth.planted_video import (LONG_SET, VAL_SET, PlantedVideoError, build_scene, event_frames,
+                                          parse_events, random_events, scene_from_truth, truth_json, write_video)
+from moltrain.synth.plates import OUTSIDE_GRAY, PLATES, Plate, PlateSource, crop_to_frame, cut_region, frame_to_crop
 from moltrain.synth.render import render
 from moltrain.synth.sampling import bilinear
 
@@ -159,6 +160,25 @@ def test_bad_specs_are_named(face):
         build_scene(plate, parse_events("micro:surprise@1.0~0.4,blink@1.1"), 3, 25, seed=0)
     with pytest.raises(PlantedVideoError, match="outside the clip"):
         build_scene(plate, parse_events("macro:surprise@2.9~1.0"), 3, 25, seed=0)
+
+
+def test_plates_are_held_out_faces_of_their_split():
+    """Val plates (spotter tuning) and test plates (the long set) are faces the training split never holds."""
+    manifest = json.loads((TRAINING / "sources" / "manifest.json").read_text())
+    splits = {f["identity"]: f["split"] for f in manifest["faces"]}
+    for name, src in PLATES.items():
+        assert src.split in ("val", "test"), name
+        assert splits[src.identity] == src.split, f"{name}: {src.identity} is {splits[src.identity]} in the manifest"
+    assert {PLATES[d["face"]].split for d in LONG_SET} == {"test"}
+    assert {PLATES[d["face"]].split for d in VAL_SET} == {"val"}
+
+
+def test_region_outside_the_picture_is_mid_gray():
+    pic = Image.new("RGB", (4, 3), (10, 20, 30))
+    out = np.asarray(cut_region(pic, (-2, -1, 8, 5)))
+    assert out.shape == (5, 8, 3)
+    assert (out[1:4, 2:6] == [10, 20, 30]).all()
+    assert (out[0] == OUTSIDE_GRAY).all() and (out[:, :2] == OUTSIDE_GRAY).all() and (out[:, 6:] == OUTSIDE_GRAY).all()
 
 
 def test_random_plan_has_every_class_and_fits():

