@@ -57,7 +57,9 @@ function flowReader(file: string, frames: number): (i: number, hasModel: boolean
   };
 }
 
-export function respot(dir: string, outDir: string, every = 1): { frames: number; events: Record<string, number> } {
+/** A recorded run as the spotter's inputs: every K-th frame of frames.jsonl (numbers and times kept), with
+ *  MOL's flow where the run recorded it. `inputs()` can be iterated again, e.g. once per spotter setting. */
+export function runInputs(dir: string, every = 1): { records: FrameRecord[]; inputs: () => Generator<MotionInput> } {
   if (!Number.isInteger(every) || every < 1) throw new RespotInputError(`--every must be a positive integer, got ${every}`);
   const records = readFrames(path.join(dir, 'frames.jsonl'));
   const flowFile = path.join(dir, 'flow.f16');
@@ -73,6 +75,11 @@ export function respot(dir: string, outDir: string, every = 1): { frames: number
       };
     }
   };
+  return { records, inputs };
+}
+
+export function respot(dir: string, outDir: string, every = 1): { frames: number; events: Record<string, number> } {
+  const { records, inputs } = runInputs(dir, every);
   const { rows, intervals } = spotFrames(inputs());
   const events = intervals.map(eventRecord);
   mkdirSync(outDir, { recursive: true });
