@@ -44,14 +44,35 @@ export interface FrameScorerOptions {
    *  open and swallow the expressions that follow. The detector's thresholds by default. */
   blinkEarRatio: number;
   blinkMaxClosureMs: number;
-  /** After such a blink the new reference takes this long to fill, unscored (an ME starting within it is missed). */
-  blinkSettleMs: number;
+  /** After such a blink (or a cut, or a new rest) the new reference takes this long to fill, unscored (an ME
+   *  starting within it is missed). */
+  settleMs: number;
+  /**
+   * A new rest inside a motion run: once the run is `afterMs` old (an ME is over by then) and every region's
+   * motion has stayed within a range of `z` baseline sigmas for the last `ms`, the face has stopped moving
+   * away from the reference without coming back to it. The tracker does that: after an expression or a
+   * re-fit its landmarks often settle a few tenths of a pixel off (a step the baseline never saw), and
+   * measured against the old reference the run would stay open for seconds (until the baseline's
+   * maxFreezeMs) and swallow the expressions that follow. The run ends there and the reference is rebuilt,
+   * as after a blink. Chosen on the val identities' planted videos (`spot-sweep.ts`, models/README.md):
+   * 400 ms (a plateau longer than an ME's apex), 4.5 sigmas (the range of ~10 noise samples stays under it),
+   * after 500 ms (microMaxMs). `ms` 0 turns it off.
+   */
+  restPlateau: { ms: number; z: number; afterMs: number };
 }
+
+export const DEFAULT_REST_PLATEAU: Readonly<FrameScorerOptions['restPlateau']> = { ms: 400, z: 4.5, afterMs: 500 };
 
 export const DEFAULT_BASELINE: Readonly<FrameScorerOptions['baseline']> = { calibrationMs: 2000, windowMs: 10_000, maxFreezeMs: 4000, refreshMs: 200 };
 
 const RIGID_CH = REGION_NAMES.length;
 const EAR_CH = RIGID_CH + 1;
+
+/** One frame's region motion (px), kept while a run is open to find a plateau. */
+interface RegionSample {
+  t: number;
+  px: number[];
+}
 
 /** The deepest eye closure of a motion run so far, and how long the eyes stayed under half of that depth. */
 interface EyeDip {
@@ -68,8 +89,9 @@ function regionZeros(): RegionValues {
 export class FrameScorer {
   private readonly motion: MotionSignal;
   private readonly baseline: RollingBaseline;
-  /** The open motion run: whether it reached eventZ, and its landmark samples held from the reference. */
-  private run: { confirmed: boolean; refs: ReferenceSample[]; eye: EyeDip } | null = null;
+  /** The open motion run: whether it reached eventZ, its landmark samples held from the reference, and its
+   *  region motion over the last restPlateau.ms. */
+  private run: { confirmed: boolean; refs: ReferenceSample[]; eye: EyeDip; startMs: number; recent: RegionSample[] } | null = null;
   private settleUntilMs = -Infinity;
 
   constructor(readonly options: FrameScorerOptions) {
@@ -116,15 +138,21 @@ export class FrameScorer {
       score = 0;
     } else if (!calibrating && score >= this.options.runZ) {
       if (!this.run) {
-        this.run = { confirmed: false, refs: [], eye: { minRatio: Infinity, closedFrom: Number.NaN, closedTo: Number.NaN } };
+        this.run = {
+          confirmed: false, refs: [], eye: { minRatio: Infinity, closedFrom: Number.NaN, closedTo: Number.NaN },
+          startMs: input.timestampMs, recent: [],
+        };
         this.baseline.hold();
       }
       this.trackEye(this.run.eye, earRatio, input.timestampMs);
       this.run.confirmed ||= score >= this.options.eventZ;
       this.run.refs.push(sample);
       this.baseline.offer(values, input.timestampMs);
-      // A hold past maxFreezeMs is released by the baseline as a new normal; the reference follows it.
-      if (!this.baseline.holding) {
+      if (this.atRestPlateau(this.run, f.regionPx, input.timestampMs)) {
+        this.run.confirmed = true;   // the run's frames are off the reference: they never join it
+        this.rebuildReference(input.timestampMs);
+      } else if (!this.baseline.holding) {
+        // A hold past maxFreezeMs is released by the baseline as a new normal; the reference follows it.
         this.motion.addReference(this.run.refs);
         this.run.refs = [];
       }
@@ -140,11 +168,27 @@ export class FrameScorer {
     };
   }
 
-  /** Ends the open run and refills the reference from the frames of the next `blinkSettleMs`, which are not scored. */
+  /** Ends the open run and refills the reference from the frames of the next `settleMs`, which are not scored. */
   private rebuildReference(t: number): void {
     this.endRun();
     this.motion.resetReference();
-    this.settleUntilMs = t + this.options.blinkSettleMs;
+    this.settleUntilMs = t + this.options.settleMs;
+  }
+
+  /** Adds the frame to the run's recent motion; whether the run has come to a new rest (`restPlateau`). */
+  private atRestPlateau(run: { startMs: number; recent: RegionSample[] }, regionPx: RegionValues, t: number): boolean {
+    const p = this.options.restPlateau;
+    if (!(p.ms > 0)) return false;
+    run.recent.push({ t, px: REGION_NAMES.map((r) => regionPx[r]) });
+    while (run.recent.length > 1 && t - run.recent[0].t > p.ms) run.recent.shift();
+    const st = this.baseline.stats();
+    // 0.9: at 25-30 fps the window's first frame lands a fraction of a frame short of ms.
+    if (!st || t - run.startMs < p.afterMs || t - run.recent[0].t < 0.9 * p.ms) return false;
+    return REGION_NAMES.every((_, c) => {
+      let lo = Infinity, hi = -Infinity;
+      for (const s of run.recent) { lo = Math.min(lo, s.px[c]); hi = Math.max(hi, s.px[c]); }
+      return hi - lo <= p.z * st[c].sigma;
+    });
   }
 
   private trackEye(eye: EyeDip, ratio: number, t: number): void {

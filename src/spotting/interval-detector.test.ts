@@ -80,7 +80,10 @@ describe('interval detector', { timeout: 60_000 }, () => {
   });
 
   it('streaming equals batch on random score traces, for several option sets', () => {
-    const optionSets: Partial<DetectorOptions>[] = [{}, { mergeGapMs: 300, refractoryMs: 0 }, { extendMs: 0, minActiveFrames: 1 }, { mergeGapMs: 0, refractoryMs: 600, highZ: 4 }];
+    const optionSets: Partial<DetectorOptions>[] = [
+      {}, { mergeGapMs: 300, refractoryMs: 0 }, { extendMs: 0, minActiveFrames: 1 }, { mergeGapMs: 0, refractoryMs: 600, highZ: 4 },
+      { peakFraction: 0 }, { peakFraction: 0.8, refractoryMs: 0 },
+    ];
     let intervals = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const g = gaussian(seed);
@@ -103,6 +106,23 @@ describe('interval detector', { timeout: 60_000 }, () => {
       }
     }
     expect(intervals).toBeGreaterThan(500);
+  });
+
+  it('splits a run into its peaks: a lingering tail is no part of the expression, and a later peak on it is its own', () => {
+    // An expression (peak 20) whose score lingers at 4-5 for a second, then a second expression (peak 12) on
+    // that level, then rest. Whole, it is one 1.6 s interval (its half-maximum duration still says micro, but
+    // it overlaps the first expression by a tenth); split, two intervals each ending where its peak has fallen
+    // off (the tail between them is no event).
+    const tail = Array.from({ length: 30 }, (_, k) => 4 + (k % 3) * 0.5);
+    const s = [0, 0, 0.5, 3, 9, 20, 14, 6, ...tail, 5, 9, 12, 8, 4.5, ...tail.slice(0, 6), 1, 0.5, 0, 0];
+    expect(detectIntervals(rows(s), { peakFraction: 0 }).map((e) => [e.onsetFrame, e.offsetFrame, e.kind])).toEqual([[2, 49, 'micro']]);
+    const split = detectIntervals(rows(s));
+    expect(split.map((e) => [e.onsetFrame, e.apexFrame, e.kind])).toEqual([[2, 5, 'micro'], [38, 40, 'micro']]);
+    // Each span stops a row or two into the tail (where the score no longer falls).
+    expect(split[0].offsetFrame).toBeLessThanOrEqual(9);
+    expect(split[1].offsetFrame).toBeLessThanOrEqual(43);
+    // A dip of at most mergeGapMs under the peak's level stays inside it.
+    expect(detectIntervals(rows([0, 0, 8, 12, 5, 12, 8, 1, 0, 0])).map((e) => [e.onsetFrame, e.offsetFrame])).toEqual([[1, 7]]);
   });
 
   it('names bad input', () => {

@@ -13,8 +13,10 @@
  *  2. Runs whose peak score never reaches highZ are dropped (hysteresis).
  *  3. A run whose onset is at most mergeGapMs after the previous kept run's offset joins it.
  *  4. A merged group with fewer than minActiveFrames active rows, or shorter than minDurationMs from onset
- *     to offset, is dropped; so is one whose onset is less than refractoryMs after the last emitted offset.
- *  5. The emitted interval is labelled by `labelInterval`, which also times it (below).
+ *     to offset, is dropped.
+ *  5. A group is split into its peaks (`peakSpans`, `peakFraction`); a peak's span with too few active rows
+ *     or too short is dropped, as is one whose onset is less than refractoryMs after the last emitted offset.
+ *  6. Each emitted interval is labelled by `labelInterval`, which also times it (below).
  *
  * Timing: onset and offset are the edges of the detected span (where the motion rose out of and fell back
  * into the noise). Its length depends on the signal-to-noise ratio (a weak expression crosses 2 sigmas later
@@ -98,11 +100,20 @@ export interface DetectorOptions {
   blinkMaxClosureMs: number;
   /** Head motion: the rigid displacement is at least this multiple of the largest region motion. */
   headRatio: number;
+  /**
+   * A motion run is split into its peaks: each peak of at least highZ spans the rows around it whose score
+   * stays at or over this fraction of its own; the rest of the run is no event. After an expression the
+   * tracker's landmarks often settle a few tenths of a pixel off the reference (the score lingers at 3-7
+   * for seconds, after z 15-25 at the apex), and without the split that tail lengthens the interval and
+   * swallows the expressions that follow. 0.5 was chosen on the val identities' planted videos with the
+   * scorer's rest plateau (`spot-sweep.ts`; 0.3-0.7 scored within one false ME of it). 0 keeps runs whole.
+   */
+  peakFraction: number;
 }
 
 export const DEFAULT_DETECTOR: Readonly<DetectorOptions> = {
   highZ: 5, lowZ: 3, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
-  microMaxMs: 500, blinkEarRatio: 0.85, blinkMaxClosureMs: 400, headRatio: 1,
+  microMaxMs: 500, blinkEarRatio: 0.85, blinkMaxClosureMs: 400, headRatio: 1, peakFraction: 0.5,
 };
 
 export class DetectorInputError extends Error {
@@ -123,8 +134,12 @@ function extends_(from: SpotTraceRow, to: SpotTraceRow, edge: SpotTraceRow, o: D
     && Math.abs(edge.timestampMs - to.timestampMs) <= o.extendMs;
 }
 
-/** Labels an interval given its rows from onset to offset inclusive. */
-export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions): MotionInterval {
+/**
+ * Labels an interval given its rows from onset to offset inclusive. `context` holds them (from position
+ * `at`) with the rows around them (its group): the half-maximum points and a blink's recovery are looked
+ * for there, as a peak's span can end above half its height where the score lingers.
+ */
+export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions, context: readonly SpotTraceRow[] = rows, at = 0): MotionInterval {
   if (rows.length === 0) throw new DetectorInputError('an interval needs at least one row');
   let apex = rows[0];
   for (const r of rows) if (r.score > apex.score) apex = r;
@@ -136,14 +151,14 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions)
   let dominantRegion: RegionName = REGION_NAMES[0];
   for (const n of REGION_NAMES) if (apex.regionZ[n] > apex.regionZ[dominantRegion]) dominantRegion = n;
   const first = rows[0], last = rows[rows.length - 1];
-  const { durationMs, complete } = halfMaxDuration(rows, rows.indexOf(apex), dominantRegion);
+  const { durationMs, complete } = halfMaxDuration(context, at + rows.indexOf(apex), dominantRegion);
 
   // A motion cut by the start or end of the source before it fell to half has no known duration: not micro.
   let kind: IntervalKind = complete && durationMs <= o.microMaxMs ? 'micro' : 'macro';
   const maxRegionPx = Math.max(...REGION_NAMES.map((n) => regionPeakPx[n]));
   if (rigidPeakZ >= o.highZ && rigidPeakPx >= o.headRatio * maxRegionPx) {
     kind = 'head';
-  } else if (isBlink(rows, apex, earMinRatio, o)) {
+  } else if (isBlink(rows, context.slice(at + rows.length), apex, earMinRatio, o)) {
     kind = 'blink';
   }
   return {
@@ -176,8 +191,9 @@ function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: Regio
   return { durationMs: 2 * (fallMs - riseMs), complete: i > 0 && j < rows.length - 1 };
 }
 
-/** Eye regions dominate at the apex, and the eye aspect ratio dips deep and briefly, and recovers. */
-function isBlink(rows: readonly SpotTraceRow[], apex: SpotTraceRow, earMin: number, o: DetectorOptions): boolean {
+/** Eye regions dominate at the apex, and the eye aspect ratio dips deep and briefly, and recovers (by the
+ *  interval's end or in the rows `after` it). */
+function isBlink(rows: readonly SpotTraceRow[], after: readonly SpotTraceRow[], apex: SpotTraceRow, earMin: number, o: DetectorOptions): boolean {
   if (!(earMin <= o.blinkEarRatio)) return false;
   const eyeZ = Math.max(...EYE_REGIONS.map((n) => apex.regionZ[n]));
   const otherZ = Math.max(...REGION_NAMES.filter((n) => !EYE_REGIONS.includes(n)).map((n) => apex.regionZ[n]));
@@ -185,8 +201,64 @@ function isBlink(rows: readonly SpotTraceRow[], apex: SpotTraceRow, earMin: numb
   const half = blinkClosedBelow(earMin);
   const closed = rows.filter((r) => r.earRatio < half);
   const span = closed[closed.length - 1].timestampMs - closed[0].timestampMs;
-  const recovered = rows[rows.length - 1].earRatio >= half;
+  const recovered = rows[rows.length - 1].earRatio >= half || after.some((r) => r.earRatio >= half);
   return span <= o.blinkMaxClosureMs && recovered;
+}
+
+/**
+ * The peaks of one accepted group of rows, as inclusive [first, last] row ranges (see `peakFraction`), in
+ * time order. Highest peak first: its span is the contiguous rows scoring at least peakFraction of it (across
+ * dips under that of at most mergeGapMs), widened on each side while the score keeps falling (down to the noise where the motion rose from quiet,
+ * a row or two into a lingering tail). A lower peak inside an earlier span is part of it. Spans with too
+ * few active rows or too short are dropped, like whole groups.
+ */
+export function peakSpans(rows: readonly SpotTraceRow[], o: DetectorOptions): [number, number][] {
+  const n = rows.length;
+  if (!(o.peakFraction > 0)) return [[0, n - 1]];
+  const score = (i: number): number => (usable(rows[i]) ? rows[i].score : 0);
+  const peaks: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = score(i);
+    if (v >= o.highZ && (i === 0 || v >= score(i - 1)) && (i === n - 1 || v > score(i + 1))) peaks.push(i);
+  }
+  peaks.sort((x, y) => score(y) - score(x) || x - y);
+  const taken = new Uint8Array(n);
+  const spans: [number, number][] = [];
+  for (const p of peaks) {
+    if (taken[p]) continue;
+    const level = o.peakFraction * score(p);
+    const free = (i: number): boolean => i >= 0 && i < n && !taken[i];
+    // Rows at or over the level, across dips under it of at most mergeGapMs (as runs merge across such a gap).
+    const reach = (from: number, step: 1 | -1): number => {
+      let k = from;
+      for (;;) {
+        let m = k + step;
+        while (free(m) && score(m) < level) m += step;
+        if (!free(m) || (m !== k + step && Math.abs(rows[m - step].timestampMs - rows[k + step].timestampMs) > o.mergeGapMs)) return k;
+        k = m;
+      }
+    };
+    let a = reach(p, -1);
+    while (free(a - 1) && score(a - 1) < score(a)) a--;
+    let b = reach(p, 1);
+    while (free(b + 1) && score(b + 1) < score(b)) b++;
+    taken.fill(1, a, b + 1);
+    let active = 0;
+    for (let i = a; i <= b; i++) if (isActive(rows[i], o)) active++;
+    if (active >= o.minActiveFrames && rows[b].timestampMs - rows[a].timestampMs >= o.minDurationMs) spans.push([a, b]);
+  }
+  return spans.sort((x, y) => x[0] - y[0]);
+}
+
+/** The labelled intervals of one accepted group of rows, one per peak span, skipping a span whose onset is
+ *  less than refractoryMs after the last emitted offset (in this group or before); returns the new last offset. */
+function groupIntervals(rows: readonly SpotTraceRow[], lastOffsetMs: number | null, o: DetectorOptions, out: MotionInterval[]): number | null {
+  for (const [a, b] of peakSpans(rows, o)) {
+    if (lastOffsetMs !== null && rows[a].timestampMs - lastOffsetMs < o.refractoryMs) continue;
+    out.push(labelInterval(rows.slice(a, b + 1), o, rows, a));
+    lastOffsetMs = rows[b].timestampMs;
+  }
+  return lastOffsetMs;
 }
 
 interface Group {
@@ -196,10 +268,8 @@ interface Group {
   active: number;
 }
 
-function groupAccepted(g: Group, rowAt: (p: number) => SpotTraceRow, lastOffsetMs: number | null, o: DetectorOptions): boolean {
-  const on = rowAt(g.onset), off = rowAt(g.offset);
-  if (g.active < o.minActiveFrames || off.timestampMs - on.timestampMs < o.minDurationMs) return false;
-  return lastOffsetMs === null || on.timestampMs - lastOffsetMs >= o.refractoryMs;
+function groupAccepted(g: Group, rowAt: (p: number) => SpotTraceRow, o: DetectorOptions): boolean {
+  return g.active >= o.minActiveFrames && rowAt(g.offset).timestampMs - rowAt(g.onset).timestampMs >= o.minDurationMs;
 }
 
 function checkOptions(o: DetectorOptions): void {
@@ -246,9 +316,7 @@ export function detectIntervals(rows: readonly SpotTraceRow[], options: Partial<
   const out: MotionInterval[] = [];
   let lastOffsetMs: number | null = null;
   for (const g of groups) {
-    if (!groupAccepted(g, (p) => rows[p], lastOffsetMs, o)) continue;
-    out.push(labelInterval(rows.slice(g.onset, g.offset + 1), o));
-    lastOffsetMs = rows[g.offset].timestampMs;
+    if (groupAccepted(g, (p) => rows[p], o)) lastOffsetMs = groupIntervals(rows.slice(g.onset, g.offset + 1), lastOffsetMs, o, out);
   }
   return out;
 }
@@ -342,9 +410,8 @@ export class IntervalDetector {
   private finalize(out: MotionInterval[]): void {
     const g = this.pending!;
     this.pending = null;
-    if (!groupAccepted(g, (q) => this.at(q), this.lastOffsetMs, this.options)) return;
-    out.push(labelInterval(this.buffer.slice(g.onset - this.base, g.offset - this.base + 1), this.options));
-    this.lastOffsetMs = this.at(g.offset).timestampMs;
+    if (!groupAccepted(g, (q) => this.at(q), this.options)) return;
+    this.lastOffsetMs = groupIntervals(this.buffer.slice(g.onset - this.base, g.offset - this.base + 1), this.lastOffsetMs, this.options, out);
   }
 
   private at(p: number): SpotTraceRow {

@@ -94,6 +94,22 @@ describe('spotting planted motions', { timeout: 60_000 }, () => {
     expect(Math.abs(events[1].onsetMs - 5000)).toBeLessThanOrEqual(100 + 1e-6);
   });
 
+  it('the mesh settling off the reference without a blink is a new rest: the ME 1.2 s later is still found', () => {
+    // A step of about half a pixel in the brow and mouth points at 3.5 s, kept for the rest of the clip (a
+    // re-fit of the mesh), then an ME at 4.7 s. Without the rest plateau the step's run lasts until the
+    // baseline gives up (4 s) and swallows the ME.
+    const step: PlantedMotion = {
+      kind: 'expression', onsetS: 3.5, apexS: 3.55, offsetS: 1000,
+      moves: [...[17, 19, 21, 22, 24, 26].map((i) => [i, 0.3, 0.5] as const), ...[48, 50, 52, 54, 57].map((i) => [i, 0.4, -0.5] as const)],
+    };
+    const s = spec({ durationS: 8, seed: 7, motions: [step, micro(4.7, 0.3)] });
+    const micros = (over: Parameters<typeof spotFrames>[1]) => spotFrames(syntheticInputs(s), over).intervals.filter((e) => e.kind === 'micro');
+    const found = micros({});
+    expect(found).toHaveLength(1);
+    expect(Math.abs(found[0].onsetMs - 4700)).toBeLessThanOrEqual(100 + 1e-6);
+    expect(micros({ scorer: { restPlateau: { ms: 0 } } }).filter((e) => Math.abs(e.onsetMs - 4700) <= 100)).toEqual([]);
+  });
+
   it('a lid tightening without closure (eye ratio -10 %) is not a blink', () => {
     const squint: PlantedMotion = { kind: 'expression', ...timing(5, 0.3), moves: [37, 38, 43, 44].map((i) => [i, 0, 0.5] as const) };
     const { intervals } = spotFrames(syntheticInputs(spec({ motions: [squint] })));

@@ -2,7 +2,7 @@
  * Spotting end to end: frames (landmarks + optional MOL flow) in, trace rows and labelled motion intervals
  * out. `Spotter` streams (the live view); `spotFrames` and `detectIntervals` do the same over a recording.
  */
-import { DEFAULT_BASELINE, FrameScorer, type FrameScorerOptions, type SpotTraceRow } from './frame-scorer';
+import { DEFAULT_BASELINE, DEFAULT_REST_PLATEAU, FrameScorer, type FrameScorerOptions, type SpotTraceRow } from './frame-scorer';
 import { DEFAULT_DETECTOR, detectIntervals, IntervalDetector, type DetectorOptions, type MotionInterval } from './interval-detector';
 import { DEFAULT_MOTION_OPTIONS, type MotionInput } from './motion-signal';
 
@@ -12,7 +12,9 @@ export interface SpotterOptions {
 }
 
 export interface SpotterOverrides {
-  scorer?: Partial<Omit<FrameScorerOptions, 'runZ' | 'eventZ' | 'blinkEarRatio' | 'blinkMaxClosureMs'>>;
+  scorer?: Partial<Omit<FrameScorerOptions, 'runZ' | 'eventZ' | 'blinkEarRatio' | 'blinkMaxClosureMs' | 'restPlateau'>> & {
+    restPlateau?: Partial<FrameScorerOptions['restPlateau']>;
+  };
   detector?: Partial<DetectorOptions>;
 }
 
@@ -30,7 +32,8 @@ export function spotterOptions(over: SpotterOverrides = {}): SpotterOptions {
       eventZ: detector.highZ,
       blinkEarRatio: detector.blinkEarRatio,
       blinkMaxClosureMs: detector.blinkMaxClosureMs,
-      blinkSettleMs: s.blinkSettleMs ?? 400,
+      settleMs: s.settleMs ?? 400,
+      restPlateau: { ...DEFAULT_REST_PLATEAU, ...s.restPlateau },
     },
   };
 }
