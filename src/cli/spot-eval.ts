@@ -1,15 +1,18 @@
 /**
  * `npm run spot-eval -- --events events.json (--truth X.truth.json | --no-truth --frames N --fps F) [--json out.json]`
+ * `npm run spot-eval -- --events A/events.json --truth A.truth.json --events B/events.json --truth B.truth.json ...`
  *
  * Scores the events `npm run analyze` spotted against a planted video's ground truth (src/spotting/evaluate.ts):
  * ME spotting TP/FP/FN and F1, UF1/UAR of the correctly spotted MEs, blinks/macros called micro, false MEs per
  * minute. `--no-truth` is for videos with nothing planted (a real talking face): every micro event is false.
+ * Several --events/--truth pairs (in order) are scored one by one and then pooled (counts summed, UF1/UAR over
+ * every correctly spotted ME).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEventsJson } from '../spotting/event-export';
-import { evaluateSpotting } from '../spotting/evaluate';
-import { formatEvaluation } from '../spotting/evaluate-format';
+import { evaluateSpotting, poolEvaluations } from '../spotting/evaluate';
+import { formatEvaluation, formatPooled } from '../spotting/evaluate-format';
 import { emptyTruth, parseTruthJson, type TruthDocument } from '../spotting/evaluate-truth';
 import { runCli } from './run-cli';
 
@@ -17,12 +20,13 @@ export class SpotEvalUsageError extends Error {
   override name = 'SpotEvalUsageError';
 }
 
-const USAGE = 'usage: npm run spot-eval -- --events events.json (--truth X.truth.json | --no-truth --frames N --fps F) [--json out.json]';
+const USAGE = 'usage: npm run spot-eval -- --events events.json (--truth X.truth.json | --no-truth --frames N --fps F) [--json out.json]\n'
+  + '       npm run spot-eval -- --events A.json --truth A.truth.json --events B.json --truth B.truth.json ... [--json out.json]';
 
-interface Args { events: string; truth: string | null; frames: number | null; fps: number | null; json: string | null }
+interface Args { events: string[]; truth: string[]; frames: number | null; fps: number | null; json: string | null }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { events: '', truth: null, frames: null, fps: null, json: null };
+  const a: Args = { events: [], truth: [], frames: null, fps: null, json: null };
   let noTruth = false;
   const value = (i: number, name: string): string => {
     const v = argv[i];
@@ -36,16 +40,20 @@ function parseArgs(argv: string[]): Args {
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    if (k === '--events') a.events = value(++i, k);
-    else if (k === '--truth') a.truth = value(++i, k);
+    if (k === '--events') a.events.push(value(++i, k));
+    else if (k === '--truth') a.truth.push(value(++i, k));
     else if (k === '--json') a.json = value(++i, k);
     else if (k === '--frames') a.frames = number(++i, k);
     else if (k === '--fps') a.fps = number(++i, k);
     else if (k === '--no-truth') noTruth = true;
     else throw new SpotEvalUsageError(`unknown argument ${k}\n${USAGE}`);
   }
-  if (!a.events) throw new SpotEvalUsageError(`no --events file given\n${USAGE}`);
-  if (noTruth === (a.truth !== null)) throw new SpotEvalUsageError(`give exactly one of --truth and --no-truth\n${USAGE}`);
+  if (a.events.length === 0) throw new SpotEvalUsageError(`no --events file given\n${USAGE}`);
+  if (noTruth === (a.truth.length > 0)) throw new SpotEvalUsageError(`give exactly one of --truth and --no-truth\n${USAGE}`);
+  if (noTruth && a.events.length > 1) throw new SpotEvalUsageError(`--no-truth scores one events file\n${USAGE}`);
+  if (!noTruth && a.truth.length !== a.events.length) {
+    throw new SpotEvalUsageError(`${a.events.length} --events files but ${a.truth.length} --truth files: give them in pairs\n${USAGE}`);
+  }
   if (noTruth && (a.frames === null || a.fps === null)) throw new SpotEvalUsageError(`--no-truth needs --frames and --fps (the video's length)\n${USAGE}`);
   return a;
 }
@@ -66,15 +74,22 @@ function parseFile<T>(file: string, what: string, parse: (text: string) => T): T
 }
 
 function main(args: Args): void {
-  const doc = parseFile(args.events, 'events file', parseEventsJson);
-  const truth: TruthDocument = args.truth === null
-    ? emptyTruth(args.frames as number, args.fps as number)
-    : parseFile(args.truth, 'truth file', parseTruthJson);
-  const ev = evaluateSpotting(doc, truth);
-  console.log(formatEvaluation(ev));
-  if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ events: path.basename(args.events), truth: args.truth ? path.basename(args.truth) : null, ...ev }, null, 2) + '\n');
+  const reports = args.events.map((file, k) => {
+    const doc = parseFile(file, 'events file', parseEventsJson);
+    const truth: TruthDocument = args.truth.length === 0
+      ? emptyTruth(args.frames as number, args.fps as number)
+      : parseFile(args.truth[k], 'truth file', parseTruthJson);
+    return { events: path.basename(file), truth: args.truth[k] ? path.basename(args.truth[k]) : null, ...evaluateSpotting(doc, truth) };
+  });
+  if (reports.length === 1) {
+    console.log(formatEvaluation(reports[0]));
+    if (args.json) writeFileSync(args.json, JSON.stringify(reports[0], null, 2) + '\n');
+    return;
   }
+  for (const r of reports) console.log(`${r.events} vs ${r.truth}\n${formatEvaluation(r)}\n`);
+  const pooled = poolEvaluations(reports);
+  console.log(formatPooled(pooled));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ videos: reports, pooled }, null, 2) + '\n');
 }
 
 void runCli(parseArgs, main, (err) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { browRaise, smile, syntheticInputs, timing, type PlantedMotion } from './__fixtures__/synthetic-face';
 import { eventRecord, eventsToJson, parseEventsJson, type EventRecord, type EventsDocument } from './event-export';
-import { evaluateSpotting, EvaluationInputError } from './evaluate';
-import { formatEvaluation } from './evaluate-format';
+import { evaluateSpotting, EvaluationInputError, poolEvaluations } from './evaluate';
+import { formatEvaluation, formatPooled } from './evaluate-format';
 import { matchIntervals, MatchInputError, temporalIou } from './evaluate-match';
 import { emptyTruth, parseTruthJson, TruthFileError, type TruthDocument, type TruthEvent } from './evaluate-truth';
 import { REGION_NAMES } from './regions';
@@ -135,6 +135,24 @@ describe('evaluateSpotting', () => {
     expect(ev.micro).toMatchObject({ truth: 0, spotted: 4, tp: 0, fp: 4, fn: 0, precision: 0, recall: null, f1: 0 });
     expect(ev.falseMicroPerMinute).toBe(4);
     expect(evaluateSpotting({ ...doc, events: [] }, emptyTruth(1500, 25)).micro.f1).toBeNull();
+  });
+
+  it('pools several videos: counts summed, classification over every correctly spotted ME', () => {
+    const a = evaluateSpotting(doc, truth);
+    const b = evaluateSpotting({ ...doc, events: [spotted('micro', 100, 110, 'negative'), spotted('micro', 300, 308, 'negative')] }, truth);
+    const p = poolEvaluations([a, b]);
+    expect(p.micro).toEqual({ truth: 6, spotted: 6, tp: 4, fp: 2, fn: 2, precision: 4 / 6, recall: 4 / 6, f1: 8 / 12 });
+    // TPs: surprise->surprise, negative->uncertain, surprise->negative, negative->negative
+    const c = p.classification!;
+    expect([c.evaluated, c.correct, c.uncertain]).toEqual([4, 2, 1]);
+    expect(c.perClass.map((x) => [x.className, x.support, x.tp, x.fp])).toEqual([['surprise', 2, 1, 0], ['negative', 2, 1, 1]]);
+    expect(p.falseMicroPerMinute).toBe(2); // 2 FP in 60 s
+    expect([p.blinksCalledMicro, p.blinks, p.macros]).toEqual([1, 2, 2]);
+    expect(formatPooled(p)).toContain('pooled over 2 videos (60.0 s):\nME spotting: truth 6, spotted 6, TP 4, FP 2, FN 2');
+    const unclassified = evaluateSpotting({ ...doc, classes: null }, truth);
+    expect(() => poolEvaluations([a, unclassified])).toThrow(EvaluationInputError);
+    expect(poolEvaluations([unclassified]).classification).toBeNull();
+    expect(() => poolEvaluations([])).toThrow(EvaluationInputError);
   });
 
   it('names a truth class the model does not have', () => {

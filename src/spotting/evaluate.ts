@@ -199,3 +199,40 @@ export function evaluateSpotting(doc: EventsDocument, truth: TruthDocument, crit
     nonMicro,
   };
 }
+
+/** Several videos' evaluations as one: counts summed, classification over every correctly spotted ME. */
+export interface PooledEvaluation {
+  videos: number;
+  durationS: number;
+  micro: SpottingCounts;
+  classification: ClassificationScores | null;
+  blinks: number;
+  blinksCalledMicro: number;
+  macros: number;
+  macrosCalledMicro: number;
+  falseMicroPerMinute: number;
+}
+
+export function poolEvaluations(evs: readonly SpottingEvaluation[]): PooledEvaluation {
+  if (evs.length === 0) throw new EvaluationInputError('nothing to pool');
+  const sum = (f: (e: SpottingEvaluation) => number): number => evs.reduce((a, e) => a + f(e), 0);
+  const tp = sum((e) => e.micro.tp), fp = sum((e) => e.micro.fp), fn = sum((e) => e.micro.fn);
+  const durationS = sum((e) => e.durationS);
+  const classified = evs.filter((e) => e.classification !== null);
+  if (classified.length !== 0 && classified.length !== evs.length) {
+    throw new EvaluationInputError('some events files have classes and some do not: pool classified runs only');
+  }
+  const classes = [...new Set(classified.flatMap((e) => e.classification!.classes))];
+  const matched = evs.flatMap((e) => e.pairs.map((p) => ({ trueClass: p.trueClass as string, label: p.label })));
+  return {
+    videos: evs.length, durationS,
+    micro: {
+      truth: sum((e) => e.micro.truth), spotted: sum((e) => e.micro.spotted), tp, fp, fn,
+      precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), f1: ratio(2 * tp, 2 * tp + fp + fn),
+    },
+    classification: classified.length ? classificationScores(classes, matched) : null,
+    blinks: sum((e) => e.blinks), blinksCalledMicro: sum((e) => e.blinksCalledMicro),
+    macros: sum((e) => e.macros), macrosCalledMicro: sum((e) => e.macrosCalledMicro),
+    falseMicroPerMinute: fp / (durationS / 60),
+  };
+}
