@@ -9,7 +9,8 @@
 # (the official value), 500 steps. CURRICULUM=1 adds the stages meant to follow when a machine can afford them
 # (they did not fit the session that trained the shipped weights): 1-2 a recognition curriculum (larger,
 # centred, cleaner expressions first), 3 the full distribution again with a cosine decay, all in
-# class-contrastive sets with a fresh recognition head; the export then takes stage 3.
+# class-contrastive sets with a fresh recognition head; the export then takes stage 3. LAST_STAGE=2 stops after
+# stage 2; LAST_STAGE=2b adds STEPS2B (1500) more medium-set steps with a cosine decay instead of stage 3.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
@@ -57,6 +58,11 @@ stage stage1 "$STEPS1" --data-module moltrain.synth.dataset:train_dataset_sets_e
 stage stage2 "$STEPS2" --data-module moltrain.synth.dataset:train_dataset_sets_medium --seed "${SEED2:-3}" "${SETS[@]}" \
   --lr 2e-4 --head-lr-mult 2 $(init stage2 stage1)
 FINAL=stage2
+if [ "${LAST_STAGE:-3}" = 2b ]; then  # LAST_STAGE=2b: more medium sets with a cosine decay (the sixth session's run)
+stage stage2b "${STEPS2B:-1500}" --data-module moltrain.synth.dataset:train_dataset_sets_medium --seed "${SEED2B:-7}" "${SETS[@]}" \
+  --lr 2e-4 --head-lr-mult 2 --schedule cosine --warmup 20 $(init stage2b stage2)
+FINAL=stage2b
+fi
 if [ "${LAST_STAGE:-3}" = 3 ]; then  # LAST_STAGE=2 exports stage 2 (the fifth session's shipped run)
 stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset_sets --seed "${SEED3:-4}" "${SETS[@]}" \
   --lr 1e-4 --schedule cosine $(init stage3 stage2)

@@ -7,7 +7,7 @@ export const ABOUT_MODEL = {
     'MOL was trained here on synthetic micro-expressions only: real photographs of 26 people (28 faces, the training split of ' +
     'models/training/sources/manifest.json), moved by FACS action units at micro intensity (0.3-2.5 px, 65-500 ms), with blinks, ' +
     'head motion, lighting and compression added. 7 other people were used for validation and 3 are held out for testing. ' +
-    'On those held-out people the shipped weights tell the 3 classes apart only a little better than chance (UF1 0.43 where ' +
+    'On those held-out people the shipped weights tell the 3 classes apart better than chance but far from well (UF1 0.50 where ' +
     'chance is 0.33; models/README.md, model card); the weights notice quotes the figures of the weights running now.',
   notValidated:
     'It has not been validated on the research datasets of spontaneous micro-expressions (CASME II, SAMM, SMIC), which are licensed ' +
