@@ -8,7 +8,7 @@ import { listCameras } from '../ingest/camera-devices';
 import { useAppStore } from '../state/store';
 import { AppController } from './controller';
 import { createSource } from './sources';
-import { chooseStartupSource, laneRestFromSearch, preferredBackend } from './startup';
+import { chooseStartupSource, everyFrameFromSearch, laneRestFromSearch, preferredBackend } from './startup';
 import type { SourceActions } from '../ui/SettingsPanel';
 import { weightsChoiceFromSearch } from '../model/shipped-weights';
 
@@ -60,6 +60,8 @@ export const sourceActions: SourceActions = {
 
 /** Picks and starts the first source (see startup.ts). */
 export async function startApp(search: string): Promise<void> {
+  const everyFrame = everyFrameFromSearch(search);
+  if (everyFrame !== undefined) useAppStore.getState().setCameraEveryFrame(everyFrame);
   const choice = await chooseStartupSource(search);
   useAppStore.getState().setCameras(choice.cameras);
   // The user may already have picked a source (e.g. dropped a file) while devices were being listed.

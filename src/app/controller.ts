@@ -80,6 +80,7 @@ export class AppController {
     store.setProblem(null);
     store.setNotice('noface', null);
     store.setNotice('faces', null);
+    store.setNotice('capture', null);
     store.resetStats();
     this.resetCounters();
     if (this.gpuLost) {
@@ -118,6 +119,7 @@ export class AppController {
         if (!announced) {
           announced = true;
           useAppStore.getState().setSource(kind, source.info.label, 'running');
+          useAppStore.getState().setNotice('capture', source.captureNote?.() ?? null);
         }
         await this.analyse(gen, pipeline, frame);
       });
@@ -201,6 +203,7 @@ export class AppController {
       faceFound: last?.faceFound ?? false,
       faceCount: last?.faceCount ?? 0,
       framesProcessed: this.processedCount,
+      backlog: this.source?.backlog?.() ?? null,
     });
   }
 

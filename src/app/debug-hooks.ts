@@ -10,6 +10,8 @@
  *   state()          the store's plain data (source, stats, backend, problem, notices, settings)
  *   snapshot()       { result, frame: { width, height, rgba: number[] } } of the frame currently on screen,
  *                    taken atomically (the video canvas holds exactly the analysed frame)
+ *   watchFrames(region, cb)  calls cb(index, timestampMs, rgba) with a rectangle of every analysed frame's
+ *                    pixels as it is analysed (e.g. a frame number stamped into a test clip); returns unwatch
  */
 import type { FrameResult } from '../pipeline/types';
 import type { LivePixelPath } from '../ingest/types';
@@ -29,7 +31,10 @@ export interface MeAnalyzerDebug {
   pixelPath(): LivePixelPath | null;
   state(): Plain<AppState>;
   snapshot(): { result: SerializableResult; frame: { width: number; height: number; rgba: number[] } } | null;
+  watchFrames(region: PixelRegion, cb: (index: number, timestampMs: number, rgba: Uint8ClampedArray) => void): () => void;
 }
+
+export interface PixelRegion { x: number; y: number; width: number; height: number }
 
 declare global {
   interface Window {
@@ -50,6 +55,16 @@ export function installDebugHooks(controller: AppController, videoCanvas: () => 
     state: () => {
       const s = useAppStore.getState();
       return Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v !== 'function')) as Plain<AppState>;
+    },
+    watchFrames: (region, cb) => {
+      const scratch = document.createElement('canvas');
+      [scratch.width, scratch.height] = [region.width, region.height];
+      const ctx = scratch.getContext('2d', { willReadFrequently: true })!;
+      // The frame's image is valid only while the view bus calls its subscribers: copied out at once.
+      return subscribeFrameView(({ frame, result }) => {
+        ctx.drawImage(frame.image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
+        cb(result.index, result.timestampMs, ctx.getImageData(0, 0, region.width, region.height).data);
+      });
     },
     snapshot: () => {
       const canvas = videoCanvas();

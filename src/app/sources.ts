@@ -9,7 +9,7 @@ import { useAppStore } from '../state/store';
 export function createSource(kind: SourceKind, file?: File): FrameSource {
   switch (kind) {
     case 'camera':
-      return new CameraSource({ deviceId: useAppStore.getState().cameraId ?? undefined });
+      return new CameraSource({ deviceId: useAppStore.getState().cameraId ?? undefined, everyFrame: useAppStore.getState().cameraEveryFrame });
     case 'demo':
       return new DemoSource();
     case 'file':

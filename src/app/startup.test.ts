@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { laneRestFromSearch, preferredBackend } from './startup';
+import { everyFrameFromSearch, laneRestFromSearch, preferredBackend } from './startup';
 
 describe('startup URL options', () => {
   it('?backend= picks a known backend, else webgpu', () => {
@@ -15,5 +15,12 @@ describe('startup URL options', () => {
     expect(laneRestFromSearch('?model-rest=x')).toBeUndefined();
     expect(laneRestFromSearch('?model-rest=')).toBeUndefined();
     expect(laneRestFromSearch('?source=demo')).toBeUndefined();
+  });
+
+  it('?frames=all keeps every camera frame, ?frames=live drops; otherwise the setting is left alone', () => {
+    expect(everyFrameFromSearch('?frames=all')).toBe(true);
+    expect(everyFrameFromSearch('?source=camera&frames=live')).toBe(false);
+    expect(everyFrameFromSearch('?frames=some')).toBeUndefined();
+    expect(everyFrameFromSearch('')).toBeUndefined();
   });
 });

@@ -25,6 +25,12 @@ export function laneRestFromSearch(search: string): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+/** `?frames=all` analyses every camera frame (falling behind live if need be); `?frames=live` drops; else unset. */
+export function everyFrameFromSearch(search: string): boolean | undefined {
+  const asked = new URLSearchParams(search).get('frames');
+  return asked === 'all' ? true : asked === 'live' ? false : undefined;
+}
+
 export interface StartupChoice {
   kind: Extract<SourceKind, 'camera' | 'demo'>;
   cameras: CameraDevice[];

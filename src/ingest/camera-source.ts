@@ -1,6 +1,7 @@
 /**
  * Webcam source: getUserMedia at 640x480 / 30 fps by default (the mode MOL's crops are tuned for), real time
- * (frames are dropped while the pipeline is busy), with the delivered fps measured. A track that ends
+ * (frames are dropped while the pipeline is busy) or, with `everyFrame`, every frame in order (analysis falls
+ * behind live instead: camera-frame-queue.ts), with the delivered fps measured. A track that ends
  * while capturing (camera unplugged, permission revoked) rejects `start()` with CameraUnpluggedError.
  */
 import type { ClockEstimate } from './frame-clock';
@@ -8,6 +9,8 @@ import type { Frame, FrameSource, SourceInfo } from './types';
 import { cameraErrorFrom, CameraUnpluggedError, NoCameraError } from './errors';
 import { pumpVideoFrames, type VideoPump } from './video-element-pump';
 import { LatestTrackFrame } from './video-frame-pixels';
+import { CameraFrameQueue } from './camera-frame-queue';
+import type { FrameBacklogStats } from './frame-backlog';
 
 export interface CameraOptions {
   /** A deviceId from listCameras(); default: the browser's choice. */
@@ -15,6 +18,10 @@ export interface CameraOptions {
   width?: number;
   height?: number;
   frameRate?: number;
+  /** Analyse every frame in order, falling behind live if need be, instead of dropping frames while busy. */
+  everyFrame?: boolean;
+  /** With `everyFrame`: the backlog's bound in bytes (camera-frame-queue.ts). */
+  backlogBytes?: number;
 }
 
 export const DEFAULT_CAMERA_MODE = { width: 640, height: 480, frameRate: 30 } as const;
@@ -23,7 +30,7 @@ export class CameraSource implements FrameSource {
   readonly info: SourceInfo = { kind: 'camera', label: 'Camera', nominalFps: null, frameCount: null };
   private stream: MediaStream | null = null;
   private pump: VideoPump | null = null;
-  private trackFrames: LatestTrackFrame | null = null;
+  private trackFrames: LatestTrackFrame | CameraFrameQueue | null = null;
   private video: HTMLVideoElement | null = null;
   private stopped = false;
 
@@ -31,6 +38,9 @@ export class CameraSource implements FrameSource {
 
   /** The deviceId actually opened (known after start), so the picker can show it. */
   deviceId: string | null = null;
+
+  /** Why every frame is not kept although `everyFrame` asked for it (known after start), or null. */
+  everyFrameUnavailable: string | null = null;
 
   async start(onFrame: (frame: Frame) => Promise<void> | void): Promise<void> {
     if (!navigator.mediaDevices?.getUserMedia) {
@@ -77,7 +87,11 @@ export class CameraSource implements FrameSource {
     }
     if (this.stopped) return this.release();
     // The track's own frames are read without a GPU readback; the <video> stays the preview and the clock.
-    this.trackFrames = LatestTrackFrame.open(track);
+    if (this.options.everyFrame) {
+      this.trackFrames = CameraFrameQueue.open(track, this.options.backlogBytes);
+      if (!this.trackFrames) this.everyFrameUnavailable = CameraFrameQueue.unavailableReason;
+    }
+    this.trackFrames ??= LatestTrackFrame.open(track);
     this.pump = pumpVideoFrames(video, onFrame, this.trackFrames);
     try {
       await Promise.race([this.pump.done, unplugged]);
@@ -98,6 +112,15 @@ export class CameraSource implements FrameSource {
 
   measuredTiming(): ClockEstimate | null {
     return this.pump?.inputTiming() ?? null;
+  }
+
+  captureNote(): string | null {
+    return this.everyFrameUnavailable === null ? null
+      : `Every camera frame cannot be kept here, so frames are dropped while one is analysed: ${this.everyFrameUnavailable}.`;
+  }
+
+  backlog(): FrameBacklogStats | null {
+    return this.pump?.backlog() ?? null;
   }
 
   /** How the pump reads frames ('track' or 'draw'), null before it starts. */

@@ -3,6 +3,7 @@
  * this one interface, in order, with strictly increasing timestamps.
  */
 import type { ClockEstimate } from './frame-clock';
+import type { FrameBacklogStats } from './frame-backlog';
 
 /** One decoded video frame. `image` is valid only until the returned promise of `onFrame` settles. */
 export interface Frame {
@@ -47,6 +48,10 @@ export interface FrameSource {
   measuredTiming?(): ClockEstimate | null;
   /** How live frames are read, null before the first; absent for sources that hand over every frame of a file. */
   pixelPath?(): LivePixelPath | null;
+  /** Frames waiting to be analysed, for a camera that keeps every frame (analysis lags rather than drops). */
+  backlog?(): FrameBacklogStats | null;
+  /** Something the user should know about how frames are taken (e.g. why every frame cannot be kept), or null. */
+  captureNote?(): string | null;
 }
 
 /** 'track': a camera track's own frames; 'decode': a clip decoded with WebCodecs and paced here; 'draw': drawn

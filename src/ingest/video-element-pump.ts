@@ -8,6 +8,7 @@
 import type { Frame } from './types';
 import { CounterRate } from './fps-meter';
 import { FrameClock, type ClockEstimate } from './frame-clock';
+import type { FrameBacklogStats } from './frame-backlog';
 
 export interface VideoPump {
   /** Resolves when stopped; rejects if `onFrame` throws. */
@@ -20,6 +21,8 @@ export interface VideoPump {
   inputTiming(): ClockEstimate | null;
   /** How frames are read: 'track' (the camera track's frames, no GPU readback) or 'draw' (the <video>). */
   pixelPath(): PixelPath;
+  /** Frames waiting to be analysed when the track source keeps every frame (camera-frame-queue.ts), else null. */
+  backlog(): FrameBacklogStats | null;
 }
 
 export type PixelPath = 'track' | 'draw';
@@ -38,8 +41,11 @@ type FrameCallbackVideo = HTMLVideoElement & {
 /** A camera track's frames, read without drawing the <video> (video-frame-pixels.ts: LatestTrackFrame). */
 export interface TrackFrameSource {
   /** The newest frame not yet taken (waiting briefly for one) into `out`, with its capture time in ms on
-   *  performance.now()'s clock; 'none' when none came; 'unsupported' when its frames cannot be copied here. */
-  copyInto(out: ImageData): Promise<{ captureMs: number } | 'none' | 'unsupported'>;
+   *  performance.now()'s clock, and the camera's frame number when the source keeps every frame; 'none' when
+   *  none came; 'unsupported' when its frames cannot be copied here. */
+  copyInto(out: ImageData): Promise<{ captureMs: number; seq?: number } | 'none' | 'unsupported'>;
+  /** Frames waiting, for a source that keeps every frame. */
+  backlog?(): FrameBacklogStats | null;
 }
 
 /**
@@ -106,10 +112,12 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
   }
 
   /** Hands the snapshot in `canvas` to the consumer; resolves when it is done with it. */
-  function hand(timeMs: number): Promise<void> {
+  function hand(timeMs: number, seq?: number): Promise<void> {
     // Strictly increasing even if two frames land in the same millisecond.
     const timestampMs = Math.max(timeMs, lastTimestamp + 0.001);
     lastTimestamp = timestampMs;
+    // A source that keeps every frame numbers them as the camera delivered them (a dropped one leaves a gap).
+    if (seq !== undefined) index = Math.max(index, seq);
     const frame: Frame = { index: index++, timestampMs, width: canvas.width, height: canvas.height, image: canvas };
     busy = true;
     return Promise.resolve()
@@ -135,7 +143,7 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
         return;
       }
       ctx!.putImageData(pixels, 0, 0);
-      await hand(got.captureMs - t0);
+      await hand(got.captureMs - t0, got.seq);
     }
   }
 
@@ -158,5 +166,6 @@ export function pumpVideoFrames(video: HTMLVideoElement, onFrame: (frame: Frame)
     },
     inputTiming: () => clock.estimate(),
     pixelPath: () => path,
+    backlog: () => (path === 'track' ? track?.backlog?.() ?? null : null),
   };
 }

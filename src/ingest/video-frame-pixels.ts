@@ -148,7 +148,7 @@ export class LatestTrackFrame implements TrackFrameSource {
   }
 
   /** The newest frame not yet taken (or the next to arrive, briefly waited for) into `out`; see TrackFrameSource. */
-  async copyInto(out: ImageData): Promise<{ captureMs: number } | 'none' | 'unsupported'> {
+  async copyInto(out: ImageData): Promise<{ captureMs: number; seq?: number } | 'none' | 'unsupported'> {
     // Taken from the holder, so a newer frame cannot close it mid-copy.
     const frame = this.latest ?? (this.stopped ? null : await this.nextFrame());
     this.latest = null;

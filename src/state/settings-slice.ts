@@ -10,6 +10,9 @@ export interface SettingsSlice {
   cameraId: string | null;
   setOverlayMode(mode: OverlayMode): void;
   setCameraId(id: string | null): void;
+  /** Camera: analyse every frame in order (falling behind live when the machine is slow) instead of dropping. */
+  cameraEveryFrame: boolean;
+  setCameraEveryFrame(on: boolean): void;
   /** MOL's flow of the newest pair drawn on the video. */
   flowOverlay: boolean;
   /** MOL's 68 predicted landmarks drawn next to MediaPipe's. */
@@ -29,6 +32,8 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
   cameraId: null,
   setOverlayMode: (overlayMode) => set({ overlayMode }),
   setCameraId: (cameraId) => set({ cameraId }),
+  cameraEveryFrame: false,
+  setCameraEveryFrame: (cameraEveryFrame) => set({ cameraEveryFrame }),
   flowOverlay: true,
   molLandmarks: true,
   flowGain: 4,

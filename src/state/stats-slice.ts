@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClockEstimate } from '../ingest/frame-clock';
+import type { FrameBacklogStats } from '../ingest/frame-backlog';
 import type { StageTimings } from '../pipeline/types';
 import type { AppState } from './store';
 
@@ -18,17 +19,19 @@ export interface StatsSlice {
   faceFound: boolean;
   faceCount: number;
   framesProcessed: number;
+  /** Camera frames waiting when every frame is analysed (how far analysis is behind live), else null. */
+  backlog: FrameBacklogStats | null;
   backend: string;
   /** Why the preferred (WebGPU) backend is not used, or null. */
   fallbackReason: string | null;
   gpuStatus: GpuStatus;
-  setStats(stats: Pick<StatsSlice, 'fpsIn' | 'timingIn' | 'fpsProcessed' | 'stageMs' | 'faceFound' | 'faceCount' | 'framesProcessed'>): void;
+  setStats(stats: Pick<StatsSlice, 'fpsIn' | 'timingIn' | 'fpsProcessed' | 'stageMs' | 'faceFound' | 'faceCount' | 'framesProcessed' | 'backlog'>): void;
   setBackend(backend: string, fallbackReason: string | null): void;
   setGpuStatus(status: GpuStatus): void;
   resetStats(): void;
 }
 
-const EMPTY_STATS = { fpsIn: 0, timingIn: null, fpsProcessed: 0, stageMs: {}, faceFound: false, faceCount: 0, framesProcessed: 0 };
+const EMPTY_STATS = { fpsIn: 0, timingIn: null, fpsProcessed: 0, stageMs: {}, faceFound: false, faceCount: 0, framesProcessed: 0, backlog: null };
 
 export const createStatsSlice: StateCreator<AppState, [], [], StatsSlice> = (set) => ({
   ...EMPTY_STATS,

@@ -33,10 +33,11 @@ describe('app store slices', () => {
     s().setBackend('cpu', 'navigator.gpu is missing');
     expect(s().gpuStatus).toBe('fallback');
     expect(s().fallbackReason).toBe('navigator.gpu is missing');
-    s().setStats({ fpsIn: 30, timingIn: { frameMs: 33.3, jitterMs: 1.2, frames: 30 }, fpsProcessed: 2, stageMs: { detect: 5 }, faceFound: true, faceCount: 2, framesProcessed: 7 });
+    s().setStats({ fpsIn: 30, timingIn: { frameMs: 33.3, jitterMs: 1.2, frames: 30 }, fpsProcessed: 2, stageMs: { detect: 5 }, faceFound: true, faceCount: 2, framesProcessed: 7, backlog: { frames: 3, bytes: 900, lagMs: 120, dropped: 0, received: 10 } });
     expect(s().faceCount).toBe(2);
+    expect(s().backlog?.frames).toBe(3);
     s().resetStats();
-    expect([s().fpsIn, s().framesProcessed, s().faceFound]).toEqual([0, 0, false]);
+    expect([s().fpsIn, s().framesProcessed, s().faceFound, s().backlog]).toEqual([0, 0, false, null]);
     expect(s().backend).toBe('cpu'); // the backend survives a source change
   });
 

@@ -16,6 +16,7 @@ export function SettingsPanel({ actions }: { actions: SourceActions }) {
   const cameraId = useAppStore((s) => s.cameraId);
   const overlayMode = useAppStore((s) => s.overlayMode);
   const sourceKind = useAppStore((s) => s.sourceKind);
+  const everyFrame = useAppStore((s) => s.cameraEveryFrame);
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <section className="settings" aria-label="Settings">
@@ -62,6 +63,18 @@ export function SettingsPanel({ actions }: { actions: SourceActions }) {
             </option>
           ))}
         </select>
+      </label>
+      <label title="A slow machine then falls behind live (the status bar says by how much) instead of skipping frames, so short expressions are seen whole.">
+        <input
+          type="checkbox"
+          data-testid="camera-every-frame"
+          checked={everyFrame}
+          onChange={(e) => {
+            useAppStore.getState().setCameraEveryFrame(e.target.checked);
+            if (sourceKind === 'camera') actions.useCamera(cameraId);
+          }}
+        />
+        Analyse every camera frame (may fall behind live)
       </label>
       <h2>Overlay</h2>
       <div className="row" role="radiogroup" aria-label="Landmark overlay">

@@ -1,5 +1,6 @@
 /** Source, fps in/processed, per-stage ms, tfjs backend and face state; fed by the stats slice at a few Hz. */
 import { useAppStore } from '../state/store';
+import type { FrameBacklogStats } from '../ingest/frame-backlog';
 
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
@@ -19,6 +20,18 @@ export function StatusBar() {
       <span data-testid="status-backend" data-gpu={s.gpuStatus}>tfjs {s.backend}</span>
       <span data-testid="status-face" data-face-count={s.faceCount}>{face}</span>
       <span data-testid="status-frames">{s.framesProcessed} frames</span>
+      {s.backlog && <Backlog b={s.backlog} />}
     </footer>
+  );
+}
+
+/** Every camera frame is analysed: how far behind live that is, and what a full backlog had to drop. */
+function Backlog({ b }: { b: FrameBacklogStats }) {
+  return (
+    <span data-testid="status-backlog" data-frames={b.frames} data-lag-ms={Math.round(b.lagMs)} data-dropped={b.dropped}
+      title="Every camera frame is analysed in order; a slow machine falls behind live instead of skipping frames.">
+      {b.frames > 0 ? `${fmt(b.lagMs / 1000)} s behind live (${b.frames} frames waiting)` : 'every frame, keeping up'}
+      {b.dropped > 0 ? ` · ${b.dropped} dropped (backlog full)` : ''}
+    </span>
   );
 }

@@ -100,6 +100,7 @@ export function Timeline() {
               type="button"
               data-testid="event-item"
               data-kind={e.kind}
+              data-event-id={e.id}
               aria-pressed={e.id === selectedId}
               style={{ borderLeftColor: eventColor(e) }}
               onClick={() => selectEvent(e.id === selectedId ? null : e.id)}

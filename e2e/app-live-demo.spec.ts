@@ -1,0 +1,147 @@
+/**
+ * The demo clip through the fake camera, live, in the built app: Chromium's fake device plays the bundled
+ * demo (public/demo/demo-planted.webm, decoded to Y4M at its own 25 fps, each frame's number stamped in a
+ * corner) and the app analyses every camera frame (`?frames=all`: this machine analyses a few frames a second,
+ * so it falls behind live rather than skip the 65-500 ms events). The planted micro-expressions must appear on
+ * the timeline at their frames (onset within 3 frames, temporal IoU >= 0.5), the blink and the macro smile must
+ * not be called micro, each micro event is classified by the shipped weights, an event's replay opens, and
+ * the exported events parse and match the timeline.
+ */
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CHROMIUM_PATH, fakeCameraFlags, WEBGPU_FLAGS } from '../src/cli/chromium';
+import type { SpottedEvent } from '../src/pipeline/types';
+import { parseEventsJson } from '../src/spotting/event-export';
+import { recordIdOf } from '../src/replay/event-records';
+import { fixturePath } from './fixtures/fixtures';
+import { STAMP_BITS, STAMP_CELL, STAMP_LEFT } from './fixtures/frame-stamp';
+import { waitForFrames, watchPage } from './app-harness';
+
+test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...WEBGPU_FLAGS, ...fakeCameraFlags(fixturePath('demo-planted-stamped.y4m'))] } });
+
+interface TruthEvent { kind: string; class3: string | null; onsetFrame: number; apexFrame: number; offsetFrame: number }
+const truth = JSON.parse(readFileSync(path.resolve('public/demo/demo-planted.truth.json'), 'utf8')) as { frames: number; fps: number; events: TruthEvent[] };
+const LOOP = truth.frames;
+/** The spotter's neutral calibration (2 s) must be over, with some baseline, before the first planted event. */
+const CALIBRATION_FRAMES = 2 * truth.fps + 5;
+const ONSET_TOLERANCE_FRAMES = 3;
+
+/** Records, in the page, which clip frame (from its stamp) every analysed frame is, keyed by the app's index. */
+async function watchStamps(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__meAnalyzer !== undefined);
+  await page.evaluate(({ cell, bits, left }) => {
+    const log: Record<number, number> = {};
+    (window as unknown as { __stamps: Record<number, number> }).__stamps = log;
+    window.__meAnalyzer!.watchFrames({ x: 0, y: 480 - cell, width: 640, height: cell }, (index, _t, rgba) => {
+      let n = 0;
+      for (let b = 0; b < bits; b++) if (rgba[((cell >> 1) * 640 + left + b * cell + (cell >> 1)) * 4] > 128) n |= 1 << b;
+      log[index] = n;
+    });
+  }, { cell: STAMP_CELL, bits: STAMP_BITS, left: STAMP_LEFT });
+}
+
+const stampLog = async (page: Page): Promise<Map<number, number>> =>
+  new Map(Object.entries(await page.evaluate(() => (window as unknown as { __stamps: Record<number, number> }).__stamps)).map(([k, v]) => [Number(k), v]));
+
+const tIoU = (a: { onsetFrame: number; offsetFrame: number }, b: { onsetFrame: number; offsetFrame: number }): number => {
+  const inter = Math.min(a.offsetFrame, b.offsetFrame) - Math.max(a.onsetFrame, b.onsetFrame) + 1;
+  const union = Math.max(a.offsetFrame, b.offsetFrame) - Math.min(a.onsetFrame, b.onsetFrame) + 1;
+  return Math.max(0, inter) / union;
+};
+
+async function download(page: Page, testId: string): Promise<string> {
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).dispatchEvent('click')]) as [Download, unknown];
+  return (await readFile(await d.path())).toString('utf8');
+}
+
+test('the demo through the fake camera: every frame analysed, planted MEs on the timeline at their frames and classified, replay, exports', async ({ page, baseURL }) => {
+  test.setTimeout(900_000);
+  const watch = watchPage(page, new URL(baseURL!).origin);
+  await page.goto('/?source=camera&frames=all');
+  await expect(page.getByTestId('camera-every-frame')).toBeChecked();
+
+  // Which clip frame each analysed frame is: Chromium's fake device starts wherever its loop is, skips clip
+  // frames while the camera opens and now and then when it runs late, so neither the frame count nor the
+  // capture time says it; the stamp does.
+  await watchStamps(page);
+  await waitForFrames(page, 1, { face: true, timeout: 300_000 });
+  let stamps = await stampLog(page);
+  const [firstIndex, firstClip] = [...stamps].sort((a, b) => a[0] - b[0])[0];
+  // The first pass through the clip that starts after the spotter's calibration; truth frames unwrapped into it.
+  const pass = firstClip + CALIBRATION_FRAMES <= truth.events[0].onsetFrame ? 0 : 1;
+  const inClip = (f: number) => f + pass * LOOP;
+  /** Unwrapped clip frame of an app frame index. */
+  const clipOf = (index: number): number => {
+    let u = firstClip - 1;
+    let at = -1;
+    for (const [i, c] of [...stamps].sort((a, b) => a[0] - b[0])) {
+      if (i > index) break;
+      while (u % LOOP !== c) u++; // the clip only moves forward (and wraps)
+      at = i;
+    }
+    if (at === index) return u;
+    if (index > at) return NaN; // analysed after the stamps were read
+    throw new Error(`app frame ${index} was analysed but not seen`);
+  };
+
+  // Every frame the camera delivered is analysed, in order, however far behind live that is.
+  await expect.poll(async () => {
+    stamps = await stampLog(page);
+    return stamps.size > 0 ? clipOf(Math.max(...stamps.keys())) : 0;
+  }, { timeout: 600_000, intervals: [2000] }).toBeGreaterThanOrEqual(inClip(LOOP - 1));
+  const indices = [...stamps.keys()].sort((a, b) => a - b);
+  expect(indices.at(-1)! - indices[0] + 1).toBe(indices.length); // no frame number skipped: every frame taken was analysed
+  // The status bar says how far behind live the analysis is (the fake camera goes on looping meanwhile, and
+  // once the backlog is full, frames arriving are dropped: those come after the ones checked here).
+  const backlog = (await page.evaluate(() => window.__meAnalyzer!.state())).backlog;
+  expect(backlog!.received).toBeGreaterThan(indices.at(-1)!);
+  await expect(page.getByTestId('status-backlog')).toContainText('s behind live');
+
+  // Micro events come out once MOL has classified them: wait for the last planted ME's.
+  type Span = { onsetFrame: number; offsetFrame: number };
+  const inPass = (t: TruthEvent): TruthEvent => ({ ...t, onsetFrame: inClip(t.onsetFrame), apexFrame: inClip(t.apexFrame), offsetFrame: inClip(t.offsetFrame) });
+  const micros = truth.events.filter((e) => e.kind === 'micro').map(inPass);
+  const others = truth.events.filter((e) => e.kind !== 'micro').map(inPass);
+  const eventsNow = async () => (await page.evaluate(() => window.__meAnalyzer!.state().events)) as SpottedEvent[];
+  /** An event's interval in clip frames (from its capture times). */
+  const clipSpan = (e: SpottedEvent): Span => ({ onsetFrame: clipOf(e.onsetFrame), offsetFrame: clipOf(e.offsetFrame) });
+  await expect.poll(async () => (stamps = await stampLog(page)) && (await eventsNow()).filter((e) => e.kind === 'micro' && clipSpan(e).onsetFrame >= micros.at(-1)!.onsetFrame - 10).length,
+    { timeout: 300_000, intervals: [2000] }).toBeGreaterThan(0);
+  stamps = await stampLog(page);
+  const events = (await eventsNow()).filter((e) => { const c = clipSpan(e); return c.offsetFrame >= inClip(0) && c.onsetFrame <= inClip(LOOP - 1); });
+  const report = micros.map((t) => {
+    const e = events.find((x) => x.kind === 'micro' && tIoU(clipSpan(x), t) >= 0.5 && Math.abs(clipSpan(x).onsetFrame - t.onsetFrame) <= ONSET_TOLERANCE_FRAMES);
+    const c = e && clipSpan(e);
+    return { truth: `${t.class3} ${t.onsetFrame}-${t.offsetFrame}`, found: c ? `${c.onsetFrame}-${c.offsetFrame}` : null, label: e?.label ?? null, p: e?.probabilities ?? null };
+  });
+  test.info().annotations.push({ type: 'planted MEs', description: JSON.stringify(report) });
+  console.log(`live demo (app frame ${firstIndex} = clip frame ${firstClip}, pass ${pass}):`, JSON.stringify(report),
+    JSON.stringify(events.map((e) => [e.kind, clipSpan(e).onsetFrame, clipSpan(e).offsetFrame, e.label])));
+
+  // Every planted ME found at its frames; no other micro event in the pass; the blink and the smile not micro.
+  expect(report.filter((r) => r.found === null)).toEqual([]);
+  expect(events.filter((e) => e.kind === 'micro').length).toBe(micros.length);
+  for (const o of others) expect(events.filter((e) => e.kind === 'micro' && tIoU(clipSpan(e), o) > 0)).toEqual([]);
+  // Each is classified by MOL: a label of the model's classes (or 'uncertain') with probabilities summing to 1.
+  for (const r of report) {
+    expect(['negative', 'positive', 'surprise', 'uncertain']).toContain(r.label);
+    expect(Object.values(r.p!).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  }
+
+  // The replay of a spotted event opens.
+  const firstMicro = events.find((e) => e.kind === 'micro')!;
+  await page.locator(`[data-testid="event-item"][data-event-id="${firstMicro.id}"]`).dispatchEvent('click');
+  await expect(page.getByTestId('replay')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+
+  // The exported events parse and are the timeline's.
+  const doc = parseEventsJson(await download(page, 'export-events-json'));
+  const exported = new Map(doc.events.map((e) => [e.id, e]));
+  for (const e of events) {
+    expect(exported.get(recordIdOf(e))).toMatchObject({ kind: e.kind, onsetFrame: e.onsetFrame, apexFrame: e.apexFrame, offsetFrame: e.offsetFrame, label: e.label });
+  }
+
+  expect(watch.errors).toEqual([]);
+  expect(watch.foreignRequests).toEqual([]);
+});
