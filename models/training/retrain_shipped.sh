@@ -72,6 +72,11 @@ fi
 
 $PY -m moltrain.export --checkpoint "$RUNS/$FINAL/final.pt" --out ../mol/rt-synth-3cls --float16 --config rt \
   --model-id mol-rt-synth-3cls
+# Per-class log-offsets fitted on the val identities' clips (moltrain/class_bias.py) go into model.json as
+# classBias; the test figures are then taken with them, as the app applies them (and without, under "raw").
+$PY -m moltrain.synth.heldout --checkpoint "$RUNS/$FINAL/final.pt" --split val --per-band 100 \
+  --threads "$THREADS" --fit-class-bias --model-json ../mol/rt-synth-3cls/model.json
 $PY -m moltrain.synth.heldout --checkpoint "$RUNS/$FINAL/final.pt" --split test --per-band 60 \
-  --threads "$THREADS" --out ../mol/rt-synth-3cls/heldout.json --model-json ../mol/rt-synth-3cls/model.json
+  --threads "$THREADS" --class-bias-from ../mol/rt-synth-3cls/model.json \
+  --out ../mol/rt-synth-3cls/heldout.json --model-json ../mol/rt-synth-3cls/model.json
 (cd ../mol/rt-synth-3cls && sha256sum model.json weights-*.bin > SHA256SUMS)

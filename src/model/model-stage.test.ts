@@ -35,8 +35,10 @@ describe('ModelStage (shipped weights, tfjs CPU backend)', () => {
   afterAll(() => stage?.dispose());
 
   it('describes itself from model.json: classes, rt config, reference ops without WebGPU, trained-on-synthetic notice', () => {
-    const meta = JSON.parse(readFileSync(path.join(REPO, SHIPPED_WEIGHTS_URL), 'utf8')) as { classes: string[]; modelId: string };
+    const meta = JSON.parse(readFileSync(path.join(REPO, SHIPPED_WEIGHTS_URL), 'utf8')) as { classes: string[]; modelId: string; classBias?: { logOffsets: number[] } };
     expect(stage.info.classes).toEqual(meta.classes);
+    // the val-fitted class offsets travel with the weights and apply to every probability the stage returns
+    expect(stage.info.classBias).toEqual(meta.classBias?.logOffsets ?? null);
     expect(stage.info.configName).toBe('rt');
     expect(stage.info.ops).toBe('reference');
     expect(stage.info.weights.id).toBe(meta.modelId);

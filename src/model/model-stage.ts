@@ -4,6 +4,7 @@
  * otherwise, and turns aligned crops into per-frame outputs (`push`) or whole-clip probabilities
  * (`classifyClip`, for classifying spotted events).
  */
+import { applyClassBias } from './class-bias';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFrameOutput } from '../pipeline/types';
 import { MOL_FIXED, RT_CONFIG } from './config';
@@ -36,6 +37,8 @@ export interface ModelStageInfo {
   /** 'kernels': our WGSL kernels on WebGPU; 'reference': stock tfjs ops (no WebGPU). */
   ops: 'kernels' | 'reference';
   backend: string;
+  /** Per-class log-offsets applied to every probability the stage returns (model.json `classBias`), or null. */
+  classBias: readonly number[] | null;
 }
 
 export class ModelStageInputError extends Error {
@@ -80,6 +83,7 @@ export class ModelStage {
     let classes: readonly string[];
     let normalisation: Normalisation;
     let description: WeightsDescription;
+    let classBias: number[] | null = null;
     if (opts.recipeSeed !== undefined) {
       if (!Number.isInteger(opts.recipeSeed) || opts.recipeSeed < 0) throw new ModelStageInputError(`recipeSeed must be a non-negative integer, got ${opts.recipeSeed}`);
       weights = buildRecipeWeights(RT_CONFIG, opts.recipeSeed);
@@ -96,9 +100,10 @@ export class ModelStage {
         throw e;
       }
       classes = loaded.meta.classes;
+      classBias = loaded.meta.classBias;
       description = describeWeightsMeta(loaded.meta);
     }
-    const info: ModelStageInfo = { weights: description, classes, configName: weights.config.name, ops: kind, backend: opts.backend };
+    const info: ModelStageInfo = { weights: description, classes, configName: weights.config.name, ops: kind, backend: opts.backend, classBias };
     return new ModelStage(new MolGraph(weights, ops), weights, normalisation, release, info);
   }
 
@@ -114,7 +119,7 @@ export class ModelStage {
     const out = await this.live.push(crop);
     if (!out) return null;
     return {
-      probabilities: out.probabilities,
+      probabilities: applyClassBias(out.probabilities, this.info.classBias),
       classes: this.info.classes,
       flow: out.flow,
       landmarks68Crop: out.landmarks68,
@@ -163,7 +168,7 @@ export class ModelStage {
       const probs = tf.softmax(out.logits);
       try {
         const [p, flow, ldm] = await Promise.all([probs.data(), newestFlow ? out.flow.data() : null, out.ldm.data()]);
-        return { probabilities: p as Float32Array, flow: flow as Float32Array | null, ldm: ldm as Float32Array };
+        return { probabilities: applyClassBias(p as Float32Array, this.info.classBias), flow: flow as Float32Array | null, ldm: ldm as Float32Array };
       } finally {
         probs.dispose();
       }

@@ -7,7 +7,7 @@ import { modelFailure } from './model-status';
 import { WeightShapeError, WeightsConfigMismatchError, WeightsFetchError } from './weights/errors';
 
 function meta(provenance: Record<string, unknown>, metrics: Record<string, unknown> = {}, modelId = 'mol-rt-3cls-step9'): ModelMeta {
-  return { modelId, config: RT_CONFIG, classes: ['surprise', 'positive', 'negative'], input: {}, provenance, metrics };
+  return { modelId, config: RT_CONFIG, classes: ['surprise', 'positive', 'negative'], input: {}, provenance, metrics, classBias: null };
 }
 
 describe('describeWeightsMeta', () => {

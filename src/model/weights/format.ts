@@ -22,6 +22,8 @@ export interface ModelMeta {
   input: Record<string, unknown>;
   provenance: Record<string, unknown>;
   metrics: Record<string, unknown>;
+  /** Per-class log-offsets fitted on the val identities after training (`classBias`, class-bias.ts), or null. */
+  classBias: number[] | null;
 }
 
 export interface ParsedModelJson {
@@ -84,8 +86,23 @@ export function parseModelJson(raw: unknown): ParsedModelJson {
   const meta: ModelMeta = {
     modelId: m.modelId, config, classes,
     input: obj(m.input, 'input'), provenance: obj(m.provenance, 'provenance'), metrics: obj(m.metrics ?? {}, 'metrics'),
+    classBias: parseClassBias(m.classBias, classes),
   };
   return { meta, paths, specs, payloadSha256: m.payloadSha256 };
+}
+
+/** `classBias` (optional): offsets for exactly these classes, in this order. */
+function parseClassBias(raw: unknown, classes: readonly string[]): number[] | null {
+  if (raw === undefined || raw === null) return null;
+  const cb = obj(raw, 'classBias');
+  const offsets = cb.logOffsets;
+  if (!Array.isArray(offsets) || offsets.length !== classes.length || offsets.some((b) => typeof b !== 'number' || !Number.isFinite(b))) {
+    throw new WeightsFormatError(`model.json: classBias.logOffsets must be ${classes.length} finite numbers`);
+  }
+  if (!Array.isArray(cb.classes) || cb.classes.join('\u0000') !== classes.join('\u0000')) {
+    throw new WeightsConfigMismatchError(`model.json: classBias is for classes ${JSON.stringify(cb.classes)}, the model's are ${JSON.stringify(classes)}`);
+  }
+  return offsets as number[];
 }
 
 /** Names and shapes before any byte is decoded: a wrong file fails fast and says which entry is wrong. */

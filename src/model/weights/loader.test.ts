@@ -81,6 +81,18 @@ describe('loadMolWeights on the real golden export (tfjs CPU backend)', () => {
     await expect(loadMolWeights(MODEL_JSON, { fetchFn: f })).rejects.toThrow(WeightsConfigMismatchError);
   });
 
+  it('reads an optional classBias for exactly the model\'s classes, and rejects a malformed or mismatched one', async () => {
+    const classes = ['surprise', 'happiness', 'disgust', 'repression', 'others'];
+    const bias = { logOffsets: [0, 0.2, -0.4, 0.1, 0], classes, fittedOn: { split: 'val' } };
+    const ok = await loadMolWeights(MODEL_JSON, { fetchFn: editModelJson((m) => { m.classes = classes; m.classBias = bias; }) });
+    expect(ok.meta.classBias).toEqual([0, 0.2, -0.4, 0.1, 0]);
+    disposeMolWeights(ok.weights);
+    await expect(loadMolWeights(MODEL_JSON, { fetchFn: editModelJson((m) => { m.classes = classes; m.classBias = { ...bias, logOffsets: [0, 1] }; }) }))
+      .rejects.toThrow(WeightsFormatError);
+    await expect(loadMolWeights(MODEL_JSON, { fetchFn: editModelJson((m) => { m.classes = classes; m.classBias = { ...bias, classes: [...classes].reverse() }; }) }))
+      .rejects.toThrow(WeightsConfigMismatchError);
+  }, 300_000);
+
   it('rejects an unknown format version, a wrong magic and a missing weight with named errors', async () => {
     await expect(loadMolWeights(MODEL_JSON, { fetchFn: editModelJson((m) => { m.formatVersion = 2; }) })).rejects.toThrow(WeightsVersionError);
     await expect(loadMolWeights(MODEL_JSON, { fetchFn: editModelJson((m) => { m.format = 'tfjs-layers'; }) })).rejects.toThrow(WeightsFormatError);

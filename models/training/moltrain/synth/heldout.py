@@ -8,6 +8,10 @@ against the exact flow, and landmark error normalised by the inter-ocular distan
 
 Clips are the generator's micro clips (no morphs) of the chosen split's identities, drawn from a stream no
 training run uses (seed offset per band), so the figures are reproducible from (checkpoint, split, seed).
+
+Class bias (moltrain/class_bias.py): `--split val --fit-class-bias --model-json M` fits per-class log-offsets on
+the val identities' clips and stores them in M as `classBias`; `--class-bias-from M` (any split) applies M's
+offsets, as the app does, and reports the figures without them under `raw`.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import numpy as np
 import torch
 
 from ..checkpoint import load_start
+from ..class_bias import apply_class_bias, fit_class_bias
 from ..cli import run_cli
 from ..config import MolConfig
 from ..data.clip import collate_clips
@@ -54,7 +59,7 @@ def flow_epe(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: int, seed: int,
-                  batch: int = 8) -> dict:
+                  batch: int = 8, class_bias: Optional[Sequence[float]] = None) -> dict:
     cfg = replace(SynthConfig(), micro_amplitude_px=band, morph_prob=0.0)
     ds = SynthClipDataset(faces, seed=seed, length=n, num_classes=num_classes, cfg=cfg)
     y_true, y_pred, probs, epe, nme = [], [], [], [], []
@@ -70,35 +75,57 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
         pred = ldm.numpy().transpose(0, 2, 1).reshape(ldm.shape[0], -1, 68, 2)
         gt = b["ldm"].numpy()[..., 1:].transpose(0, 2, 1).reshape(ldm.shape[0], -1, 68, 2)
         nme.append(landmark_nme(pred, gt).ravel())
-    cm = confusion_matrix(y_true, y_pred, num_classes)
-    sc = scores_from_confusion(cm)
+    p_all = np.concatenate(probs)
+    raw = scores_from_confusion(confusion_matrix(y_true, y_pred, num_classes))
+    sc = raw if class_bias is None else scores_from_confusion(
+        confusion_matrix(y_true, apply_class_bias(p_all, class_bias).argmax(1).tolist(), num_classes))
     nme_all = np.concatenate(nme)
     return {
         "band_px": list(band), "clips": n,
         "acc": sc["acc"], "uf1": sc["uf1"], "uar": sc["uar"], "confusion": sc["confusion"],
-        "mean_max_prob": float(np.concatenate(probs).max(1).mean()),
+        **({} if class_bias is None else {"raw": {k: raw[k] for k in ("acc", "uf1", "uar", "confusion")}}),
+        "mean_max_prob": float(p_all.max(1).mean()),
         "flow_epe_px": float(np.concatenate(epe).mean()),
         "landmark_nme": float(nme_all.mean()), "landmark_failure_rate": float((nme_all > NME_FAILURE).mean()),
+        # for fitting a class bias; evaluate_checkpoint takes them out of the report
+        "_probs": p_all, "_labels": y_true,
     }
 
 
 def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
-                        bands: Sequence[tuple[float, float]] = BANDS) -> dict:
+                        bands: Sequence[tuple[float, float]] = BANDS, class_bias: Optional[Sequence[float]] = None,
+                        fit_bias: bool = False) -> dict:
+    """The report; with `class_bias`, figures after those offsets (and `raw` without); with `fit_bias` (val
+    only), the offsets fitted on these clips are added as `class_bias_fit`."""
+    if fit_bias and split != "val":
+        raise ValueError("a class bias is fitted on the val identities only (fitting on test would choose on test)")
     ck = load_start(path)  # a training checkpoint, or an exported web model folder (e.g. the shipped one)
     model = build_model(MolConfig.from_dict(ck["config"]))
     model.load_state_dict(ck["model"], strict=not ck.get("partial"))
     model.eval()
     faces = load_faces(BUILT_FACES, (split,))
     classes = list(ck["classes"])
-    rows = [evaluate_band(model, faces, band, per_band, len(classes), seed + _STREAM * (k + 1))
+    rows = [evaluate_band(model, faces, band, per_band, len(classes), seed + _STREAM * (k + 1), class_bias=class_bias)
             for k, band in enumerate(bands)]
+    probs = np.concatenate([r.pop("_probs") for r in rows])
+    labels = [y for r in rows for y in r.pop("_labels")]
     cm = np.sum([np.asarray(r["confusion"]) for r in rows], axis=0)
     overall = scores_from_confusion(cm)
     clips = sum(r["clips"] for r in rows)
+    extra: dict = {}
+    if class_bias is not None:
+        raw = scores_from_confusion(np.sum([np.asarray(r["raw"]["confusion"]) for r in rows], axis=0))
+        extra["class_bias"] = [float(b) for b in class_bias]
+        extra["raw"] = {k: raw[k] for k in ("acc", "uf1", "uar", "confusion")}
+    if fit_bias:
+        fitted = fit_class_bias(probs, labels)
+        fit_sc = scores_from_confusion(confusion_matrix(labels, apply_class_bias(probs, fitted).argmax(1).tolist(), len(classes)))
+        extra["class_bias_fit"] = {"bias": fitted, "clips": len(labels), "uf1": fit_sc["uf1"], "uar": fit_sc["uar"],
+                                   "acc": fit_sc["acc"], "confusion": fit_sc["confusion"]}
     return {
         "checkpoint_step": int(ck["step"]), "classes": classes, "split": split,
         "identities": sorted({f.identity for f in faces}), "seed": seed,
-        "bands": rows,
+        "bands": rows, **extra,
         "overall": {"clips": clips, "acc": overall["acc"], "uf1": overall["uf1"], "uar": overall["uar"],
                     "confusion": overall["confusion"],
                     "flow_epe_px": sum(r["flow_epe_px"] * r["clips"] for r in rows) / clips,
@@ -138,6 +165,32 @@ def write_into_model_json(path: Path, report: dict) -> None:
     path.write_text(json.dumps(doc, indent=1) + "\n")
 
 
+def write_class_bias(path: Path, report: dict) -> None:
+    """Stores a val report's fitted offsets in an exported model.json as `classBias` (read by the app and by
+    `--class-bias-from`); like the metrics, outside the weights' checksum."""
+    fit = report["class_bias_fit"]
+    doc = json.loads(path.read_text())
+    doc["classBias"] = {
+        "logOffsets": [round(b, 4) for b in fit["bias"]], "classes": report["classes"],
+        "fittedOn": {"split": report["split"], "identities": report["identities"], "clips": fit["clips"],
+                     "seed": report["seed"], "checkpointStep": report["checkpoint_step"]},
+        "val": {"uf1Before": round(report["overall"]["uf1"], 4), "uf1After": round(fit["uf1"], 4),
+                "uarBefore": round(report["overall"]["uar"], 4), "uarAfter": round(fit["uar"], 4)},
+    }
+    path.write_text(json.dumps(doc, indent=1) + "\n")
+
+
+def read_class_bias(path: Path, classes: Sequence[str]) -> list[float]:
+    """The offsets stored in a model.json, checked against the checkpoint's class order."""
+    doc = json.loads(path.read_text())
+    cb = doc.get("classBias")
+    if cb is None:
+        raise ValueError(f"{path}: no classBias (fit one with --split val --fit-class-bias --model-json {path})")
+    if list(cb["classes"]) != list(classes):
+        raise ValueError(f"{path}: classBias is for classes {cb['classes']}, the checkpoint has {list(classes)}")
+    return [float(b) for b in cb["logOffsets"]]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="moltrain.synth.heldout", description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkpoint", type=Path, required=True, help="a training checkpoint or an exported model folder")
@@ -146,17 +199,35 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, help="write the report as JSON here")
-    ap.add_argument("--model-json", type=Path, help="also record the headline figures in this exported model.json")
+    ap.add_argument("--model-json", type=Path, help="also record the headline figures in this exported model.json "
+                    "(with --fit-class-bias: the fitted offsets instead)")
+    ap.add_argument("--fit-class-bias", action="store_true", help="val only: fit per-class log-offsets on these clips")
+    ap.add_argument("--class-bias-from", type=Path, help="apply the classBias stored in this model.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    report = evaluate_checkpoint(args.checkpoint, args.split, args.per_band, args.seed)
+    bias = None
+    if args.class_bias_from:
+        classes = load_start(args.checkpoint)["classes"]
+        bias = read_class_bias(args.class_bias_from, classes)
+    report = evaluate_checkpoint(args.checkpoint, args.split, args.per_band, args.seed, class_bias=bias,
+                                 fit_bias=args.fit_class_bias)
     print(markdown_table(report))
     print("confusion (rows true, cols predicted; " + ", ".join(report["classes"]) + "):", report["overall"]["confusion"])
+    if "raw" in report:
+        r = report["raw"]
+        print(f"without the class bias {report['class_bias']}: UF1 {r['uf1']:.3f}, UAR {r['uar']:.3f}, confusion {r['confusion']}")
+    if args.fit_class_bias:
+        f = report["class_bias_fit"]
+        print(f"class bias fitted on {f['clips']} val clips: {f['bias']} -> UF1 {f['uf1']:.3f}, UAR {f['uar']:.3f}, "
+              f"confusion {f['confusion']}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n")
     if args.model_json:
-        write_into_model_json(args.model_json, report)
+        if args.fit_class_bias:
+            write_class_bias(args.model_json, report)
+        else:
+            write_into_model_json(args.model_json, report)
     return 0
 
 
