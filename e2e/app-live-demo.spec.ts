@@ -8,7 +8,7 @@
  * the exported events parse and match the timeline.
  */
 import { expect, test, type Download, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHROMIUM_PATH, fakeCameraFlags, WEBGPU_FLAGS } from '../src/cli/chromium';
@@ -117,6 +117,10 @@ test('the demo through the fake camera: every frame analysed, planted MEs on the
     return { truth: `${t.class3} ${t.onsetFrame}-${t.offsetFrame}`, found: c ? `${c.onsetFrame}-${c.offsetFrame}` : null, label: e?.label ?? null, p: e?.probabilities ?? null };
   });
   test.info().annotations.push({ type: 'planted MEs', description: JSON.stringify(report) });
+  // The spotter's per-frame trace and the events, kept with the test's results (to see why an ME was missed).
+  mkdirSync(test.info().outputDir, { recursive: true });
+  writeFileSync(test.info().outputPath('trace.csv'), await download(page, 'export-trace-csv'));
+  writeFileSync(test.info().outputPath('events.json'), JSON.stringify({ stamps: Object.fromEntries(stamps), events }, null, 1));
   console.log(`live demo (app frame ${firstIndex} = clip frame ${firstClip}, pass ${pass}):`, JSON.stringify(report),
     JSON.stringify(events.map((e) => [e.kind, clipSpan(e).onsetFrame, clipSpan(e).offsetFrame, e.label])));
 

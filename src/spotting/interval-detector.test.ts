@@ -125,6 +125,25 @@ describe('interval detector', { timeout: 60_000 }, () => {
     expect(detectIntervals(rows([0, 0, 8, 12, 5, 12, 8, 1, 0, 0])).map((e) => [e.onsetFrame, e.offsetFrame])).toEqual([[1, 7]]);
   });
 
+  it('an ME that starts while the scorer rebuilds its reference (unscored rows) still gets its rise from them', () => {
+    // Rows 10-14 are the scorer's unscored settle (score 0) but their motion is measured: the ME rises from
+    // row 13 (0.5 px) and its group opens at row 14 (its first scored row is 15), already over half its 1.2 px apex.
+    const px = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.05, 0.04, 0.06, 0.5, 0.95, 1.2, 1.0, 0.45, 0.1, 0.05, 0.05, 0.04, 0.05, 0.04];
+    const score = px.map((v, i) => (i < 15 ? 0 : v > 0.3 ? 10 * v : 0.5));
+    const r = rows(score, { fps: 25 });
+    r.forEach((row, i) => { row.regionPx.browL = px[i]; });
+    for (const found of [detectIntervals(r), streamed(r)]) {
+      expect(found).toHaveLength(1);
+      // its onset: the last row under half, where the rise is seen (row 13)
+      expect(found[0]).toMatchObject({ kind: 'micro', onsetFrame: 13, apexFrame: 15 });
+      expect(found[0].durationMs).toBeGreaterThan(150);
+      expect(found[0].durationMs).toBeLessThan(300);
+    }
+    // Without those rows (the trace starts at the group) the rise is unknown and the motion not called micro.
+    const cut = r.slice(14).map((row, i) => ({ ...row, index: i }));
+    expect(detectIntervals(cut).map((e) => e.kind)).toEqual(['macro']);
+  });
+
   it('names bad input', () => {
     expect(() => detectIntervals(rows([0, 0]), { lowZ: 7, highZ: 6 })).toThrow(DetectorInputError);
     const r = rows([0, 0]);

@@ -136,10 +136,11 @@ function extends_(from: SpotTraceRow, to: SpotTraceRow, edge: SpotTraceRow, o: D
 
 /**
  * Labels an interval given its rows from onset to offset inclusive. `context` holds them (from position
- * `at`) with the rows around them (its group): the half-maximum points and a blink's recovery are looked
- * for there, as a peak's span can end above half its height where the score lingers.
+ * `at`) with the rows around them (its group, after `lead` rows of the trace before the group): the
+ * half-maximum points and a blink's recovery are looked for there, as a peak's span can end above half its
+ * height where the score lingers.
  */
-export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions, context: readonly SpotTraceRow[] = rows, at = 0): MotionInterval {
+export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions, context: readonly SpotTraceRow[] = rows, at = 0, lead = 0): MotionInterval {
   if (rows.length === 0) throw new DetectorInputError('an interval needs at least one row');
   let apex = rows[0];
   for (const r of rows) if (r.score > apex.score) apex = r;
@@ -150,8 +151,11 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions,
   const earMinRatio = ears.length ? Math.min(...ears) : Number.NaN;
   let dominantRegion: RegionName = REGION_NAMES[0];
   for (const n of REGION_NAMES) if (apex.regionZ[n] > apex.regionZ[dominantRegion]) dominantRegion = n;
-  const first = rows[0], last = rows[rows.length - 1];
-  const { durationMs, complete } = halfMaxDuration(context, at + rows.indexOf(apex), dominantRegion);
+  const last = rows[rows.length - 1];
+  const { durationMs, complete, riseFrom } = halfMaxDuration(context, at + rows.indexOf(apex), dominantRegion);
+  // Risen half way before its group opened (the first `lead` rows of the context are the trace before it):
+  // the onset is the last row under half, where the rise is seen.
+  const first = riseFrom >= 0 && riseFrom < lead ? context[riseFrom] : rows[0];
 
   // A motion cut by the start or end of the source before it fell to half has no known duration: not micro.
   let kind: IntervalKind = complete && durationMs <= o.microMaxMs ? 'micro' : 'macro';
@@ -175,7 +179,7 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions,
  * half inside the span uses the span's edge and leaves the estimate a lower bound (`complete` false); inside
  * a trace that happens only at the trace's first or last row, since the span ends near the noise level.
  */
-function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): { durationMs: number; complete: boolean } {
+function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): { durationMs: number; complete: boolean; riseFrom: number } {
   // Unsmoothed: a [1, 2, 1] filter cuts the noise but flattens the peak of a 9-frame event and widened
   // 300 ms events by ~10 % in trials, pushing long MEs over the 500 ms bound.
   const d = (i: number): number => rows[i].regionPx[region];
@@ -188,7 +192,7 @@ function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: Regio
   let j = a;
   while (j < rows.length - 1 && d(j + 1) >= half) j++;
   const fallMs = j < rows.length - 1 ? cross(j + 1, j) : t(rows.length - 1);
-  return { durationMs: 2 * (fallMs - riseMs), complete: i > 0 && j < rows.length - 1 };
+  return { durationMs: 2 * (fallMs - riseMs), complete: i > 0 && j < rows.length - 1, riseFrom: i - 1 };
 }
 
 /** Eye regions dominate at the apex, and the eye aspect ratio dips deep and briefly, and recovers (by the
@@ -250,12 +254,20 @@ export function peakSpans(rows: readonly SpotTraceRow[], o: DetectorOptions): [n
   return spans.sort((x, y) => x[0] - y[0]);
 }
 
-/** The labelled intervals of one accepted group of rows, one per peak span, skipping a span whose onset is
- *  less than refractoryMs after the last emitted offset (in this group or before); returns the new last offset. */
-function groupIntervals(rows: readonly SpotTraceRow[], lastOffsetMs: number | null, o: DetectorOptions, out: MotionInterval[]): number | null {
+/**
+ * The labelled intervals of one accepted group of rows, one per peak span, skipping a span whose onset is
+ * less than refractoryMs after the last emitted offset (in this group or before); returns the new last offset.
+ * `lead`: the trace's rows of the microMaxMs before the group. A group can start with its motion already half
+ * up: the scorer does not score the frames that rebuild its reference (after a blink or a new rest), so an ME
+ * starting then opens its group late. Its half-maximum rise is then looked for in those rows (their motion is
+ * measured all the same), rather than calling its duration unknown and the ME macro.
+ */
+function groupIntervals(rows: readonly SpotTraceRow[], lastOffsetMs: number | null, o: DetectorOptions, out: MotionInterval[],
+  lead: readonly SpotTraceRow[] = []): number | null {
+  const context = lead.length > 0 ? [...lead, ...rows] : rows;
   for (const [a, b] of peakSpans(rows, o)) {
     if (lastOffsetMs !== null && rows[a].timestampMs - lastOffsetMs < o.refractoryMs) continue;
-    out.push(labelInterval(rows.slice(a, b + 1), o, rows, a));
+    out.push(labelInterval(rows.slice(a, b + 1), o, context, lead.length + a, lead.length));
     lastOffsetMs = rows[b].timestampMs;
   }
   return lastOffsetMs;
@@ -270,6 +282,15 @@ interface Group {
 
 function groupAccepted(g: Group, rowAt: (p: number) => SpotTraceRow, o: DetectorOptions): boolean {
   return g.active >= o.minActiveFrames && rowAt(g.offset).timestampMs - rowAt(g.onset).timestampMs >= o.minDurationMs;
+}
+
+/** Position of the first row of the usable stretch at most microMaxMs before the row at `onset`, not before
+ *  `first` (groupIntervals' lead; calibration and face-less rows end it, as they end runs). */
+function leadStart(onset: number, first: number, rowAt: (p: number) => SpotTraceRow, o: DetectorOptions): number {
+  const t = rowAt(onset).timestampMs;
+  let s = onset;
+  while (s > first && usable(rowAt(s - 1)) && t - rowAt(s - 1).timestampMs <= o.microMaxMs) s--;
+  return s;
 }
 
 function checkOptions(o: DetectorOptions): void {
@@ -316,7 +337,9 @@ export function detectIntervals(rows: readonly SpotTraceRow[], options: Partial<
   const out: MotionInterval[] = [];
   let lastOffsetMs: number | null = null;
   for (const g of groups) {
-    if (groupAccepted(g, (p) => rows[p], o)) lastOffsetMs = groupIntervals(rows.slice(g.onset, g.offset + 1), lastOffsetMs, o, out);
+    if (!groupAccepted(g, (p) => rows[p], o)) continue;
+    const lead = rows.slice(leadStart(g.onset, 0, (p) => rows[p], o), g.onset);
+    lastOffsetMs = groupIntervals(rows.slice(g.onset, g.offset + 1), lastOffsetMs, o, out, lead);
   }
   return out;
 }
@@ -411,7 +434,8 @@ export class IntervalDetector {
     const g = this.pending!;
     this.pending = null;
     if (!groupAccepted(g, (q) => this.at(q), this.options)) return;
-    this.lastOffsetMs = groupIntervals(this.buffer.slice(g.onset - this.base, g.offset - this.base + 1), this.lastOffsetMs, this.options, out);
+    const lead = this.buffer.slice(leadStart(g.onset, this.base, (q) => this.at(q), this.options) - this.base, g.onset - this.base);
+    this.lastOffsetMs = groupIntervals(this.buffer.slice(g.onset - this.base, g.offset - this.base + 1), this.lastOffsetMs, this.options, out, lead);
   }
 
   private at(p: number): SpotTraceRow {
@@ -421,9 +445,13 @@ export class IntervalDetector {
   private trim(): void {
     if (this.buffer.length === 0) return;
     const newest = this.seq - 1;
-    let keepFrom = Math.min(this.pending?.onset ?? Infinity, this.run?.onset ?? Infinity, newest);
-    // A run starting with the next row may walk its onset back over rows up to extendMs older than that row.
-    const horizon = this.at(newest).timestampMs - this.options.extendMs;
+    const o = this.options;
+    const onsets = [this.pending?.onset, this.run?.onset].filter((p): p is number => p !== undefined);
+    // An open group keeps the lead rows before its onset (groupIntervals).
+    let keepFrom = Math.min(newest, ...onsets.map((p) => leadStart(p, this.base, (q) => this.at(q), o)));
+    // A run starting with the next row may walk its onset back over rows up to extendMs older than that row,
+    // and its lead reaches microMaxMs further.
+    const horizon = this.at(newest).timestampMs - o.extendMs - o.microMaxMs;
     let q = newest;
     while (q > this.base && this.at(q - 1).timestampMs >= horizon) q--;
     keepFrom = Math.min(keepFrom, q);
