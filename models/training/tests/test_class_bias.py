@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from moltrain.class_bias import apply_class_bias, fit_class_bias, scores_with_bias
+from moltrain.class_bias import apply_class_bias, cross_validated, fit_class_bias, scores_with_bias
 from moltrain.synth.heldout import evaluate_checkpoint, read_class_bias, write_class_bias
 
 
@@ -64,3 +64,10 @@ def test_class_bias_round_trips_through_model_json_and_checks_the_class_order(tm
     assert read_class_bias(path, ["surprise", "positive", "negative"]) == [0.0, 0.3123, -0.8]
     with pytest.raises(ValueError, match="classes"):
         read_class_bias(path, ["positive", "surprise", "negative"])
+
+
+def test_cross_validation_scores_each_fold_with_offsets_fitted_on_the_others():
+    p, y = _biased_classifier(n=400, seed=3)
+    cv = cross_validated(p, y)
+    assert cv["folds"] == 2 and abs(cv["uf1_raw"] - scores_with_bias(p, y, [0, 0, 0])["uf1"]) < 1e-12
+    assert cv["uf1_cv"] > cv["uf1_raw"]          # the lean is real, so fitting pays off out of sample

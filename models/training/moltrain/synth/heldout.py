@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from ..checkpoint import load_start
-from ..class_bias import apply_class_bias, fit_class_bias
+from ..class_bias import apply_class_bias, cross_validated, fit_class_bias
 from ..cli import run_cli
 from ..config import MolConfig
 from ..data.clip import collate_clips
@@ -121,7 +121,8 @@ def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
         fitted = fit_class_bias(probs, labels)
         fit_sc = scores_from_confusion(confusion_matrix(labels, apply_class_bias(probs, fitted).argmax(1).tolist(), len(classes)))
         extra["class_bias_fit"] = {"bias": fitted, "clips": len(labels), "uf1": fit_sc["uf1"], "uar": fit_sc["uar"],
-                                   "acc": fit_sc["acc"], "confusion": fit_sc["confusion"]}
+                                   "acc": fit_sc["acc"], "confusion": fit_sc["confusion"],
+                                   "cross_validated": cross_validated(probs, labels)}
     return {
         "checkpoint_step": int(ck["step"]), "classes": classes, "split": split,
         "identities": sorted({f.identity for f in faces}), "seed": seed,
@@ -175,7 +176,9 @@ def write_class_bias(path: Path, report: dict) -> None:
         "fittedOn": {"split": report["split"], "identities": report["identities"], "clips": fit["clips"],
                      "seed": report["seed"], "checkpointStep": report["checkpoint_step"]},
         "val": {"uf1Before": round(report["overall"]["uf1"], 4), "uf1After": round(fit["uf1"], 4),
-                "uarBefore": round(report["overall"]["uar"], 4), "uarAfter": round(fit["uar"], 4)},
+                "uarBefore": round(report["overall"]["uar"], 4), "uarAfter": round(fit["uar"], 4),
+                **({"crossValidated": {k: round(v, 4) if isinstance(v, float) else v for k, v in fit["cross_validated"].items()}}
+                   if "cross_validated" in fit else {})},
     }
     path.write_text(json.dumps(doc, indent=1) + "\n")
 
@@ -218,8 +221,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"without the class bias {report['class_bias']}: UF1 {r['uf1']:.3f}, UAR {r['uar']:.3f}, confusion {r['confusion']}")
     if args.fit_class_bias:
         f = report["class_bias_fit"]
+        cv = f["cross_validated"]
         print(f"class bias fitted on {f['clips']} val clips: {f['bias']} -> UF1 {f['uf1']:.3f}, UAR {f['uar']:.3f}, "
-              f"confusion {f['confusion']}")
+              f"confusion {f['confusion']}; {cv['folds']}-fold cross-validated on val: UF1 {cv['uf1_raw']:.3f} -> "
+              f"{cv['uf1_cv']:.3f}, UAR {cv['uar_raw']:.3f} -> {cv['uar_cv']:.3f}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n")
