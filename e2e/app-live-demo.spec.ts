@@ -15,8 +15,8 @@ import { CHROMIUM_PATH, fakeCameraFlags, WEBGPU_FLAGS } from '../src/cli/chromiu
 import type { SpottedEvent } from '../src/pipeline/types';
 import { parseEventsJson } from '../src/spotting/event-export';
 import { recordIdOf } from '../src/replay/event-records';
-import { fixturePath } from './fixtures/fixtures';
-import { STAMP_BITS, STAMP_CELL, STAMP_LEFT } from './fixtures/frame-stamp';
+import { fixturePath, Y4M_HEIGHT } from './fixtures/fixtures';
+import { readFrameStamp, stampRow } from './fixtures/frame-stamp';
 import { waitForFrames, watchPage } from './app-harness';
 
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...WEBGPU_FLAGS, ...fakeCameraFlags(fixturePath('demo-planted-stamped.y4m'))] } });
@@ -28,22 +28,29 @@ const LOOP = truth.frames;
 const CALIBRATION_FRAMES = 2 * truth.fps + 5;
 const ONSET_TOLERANCE_FRAMES = 3;
 
-/** Records, in the page, which clip frame (from its stamp) every analysed frame is, keyed by the app's index. */
+/** Records, in the page, the stamp row's red values of every analysed frame, keyed by the app's index. */
 async function watchStamps(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__meAnalyzer !== undefined);
-  await page.evaluate(({ cell, bits, left }) => {
-    const log: Record<number, number> = {};
-    (window as unknown as { __stamps: Record<number, number> }).__stamps = log;
-    window.__meAnalyzer!.watchFrames({ x: 0, y: 480 - cell, width: 640, height: cell }, (index, _t, rgba) => {
-      let n = 0;
-      for (let b = 0; b < bits; b++) if (rgba[((cell >> 1) * 640 + left + b * cell + (cell >> 1)) * 4] > 128) n |= 1 << b;
-      log[index] = n;
-    });
-  }, { cell: STAMP_CELL, bits: STAMP_BITS, left: STAMP_LEFT });
+  await page.evaluate((row) => {
+    const log: Record<number, number[]> = {};
+    (window as unknown as { __stampRows: Record<number, number[]> }).__stampRows = log;
+    window.__meAnalyzer!.watchFrames(row, (index, _t, rgba) => { log[index] = Array.from(rgba.filter((_, i) => i % 4 === 0)); });
+  }, stampRow(Y4M_HEIGHT));
 }
 
-const stampLog = async (page: Page): Promise<Map<number, number>> =>
-  new Map(Object.entries(await page.evaluate(() => (window as unknown as { __stamps: Record<number, number> }).__stamps)).map(([k, v]) => [Number(k), v]));
+/** Which clip frame each analysed frame is, keyed by the app's index, unwrapped past the clip's loop (the
+ *  clip only moves forward, so a smaller stamp is the next pass). */
+async function clipFrames(page: Page): Promise<Map<number, number>> {
+  const rows = await page.evaluate(() => (window as unknown as { __stampRows: Record<number, number[]> }).__stampRows);
+  const out = new Map<number, number>();
+  let u = -1;
+  for (const [index, row] of Object.entries(rows).map(([k, v]) => [Number(k), v] as const).sort((a, b) => a[0] - b[0])) {
+    const c = readFrameStamp(row);
+    u = u < 0 ? c : u + ((((c - u) % LOOP) + LOOP) % LOOP);
+    out.set(index, u);
+  }
+  return out;
+}
 
 const tIoU = (a: { onsetFrame: number; offsetFrame: number }, b: { onsetFrame: number; offsetFrame: number }): number => {
   const inter = Math.min(a.offsetFrame, b.offsetFrame) - Math.max(a.onsetFrame, b.onsetFrame) + 1;
@@ -67,31 +74,26 @@ test('the demo through the fake camera: every frame analysed, planted MEs on the
   // capture time says it; the stamp does.
   await watchStamps(page);
   await waitForFrames(page, 1, { face: true, timeout: 300_000 });
-  let stamps = await stampLog(page);
-  const [firstIndex, firstClip] = [...stamps].sort((a, b) => a[0] - b[0])[0];
+  let clips = await clipFrames(page);
+  const [firstIndex, firstClip] = [...clips][0];
   // The first pass through the clip that starts after the spotter's calibration; truth frames unwrapped into it.
   const pass = firstClip + CALIBRATION_FRAMES <= truth.events[0].onsetFrame ? 0 : 1;
   const inClip = (f: number) => f + pass * LOOP;
-  /** Unwrapped clip frame of an app frame index. */
+  const lastSeen = () => Math.max(...clips.keys());
+  /** Unwrapped clip frame of an app frame index (NaN: analysed after the stamps were read). */
   const clipOf = (index: number): number => {
-    let u = firstClip - 1;
-    let at = -1;
-    for (const [i, c] of [...stamps].sort((a, b) => a[0] - b[0])) {
-      if (i > index) break;
-      while (u % LOOP !== c) u++; // the clip only moves forward (and wraps)
-      at = i;
-    }
-    if (at === index) return u;
-    if (index > at) return NaN; // analysed after the stamps were read
+    const c = clips.get(index);
+    if (c !== undefined) return c;
+    if (index > lastSeen()) return NaN;
     throw new Error(`app frame ${index} was analysed but not seen`);
   };
 
   // Every frame the camera delivered is analysed, in order, however far behind live that is.
   await expect.poll(async () => {
-    stamps = await stampLog(page);
-    return stamps.size > 0 ? clipOf(Math.max(...stamps.keys())) : 0;
+    clips = await clipFrames(page);
+    return clipOf(lastSeen());
   }, { timeout: 600_000, intervals: [2000] }).toBeGreaterThanOrEqual(inClip(LOOP - 1));
-  const indices = [...stamps.keys()].sort((a, b) => a - b);
+  const indices = [...clips.keys()];
   expect(indices.at(-1)! - indices[0] + 1).toBe(indices.length); // no frame number skipped: every frame taken was analysed
   // The status bar says how far behind live the analysis is (the fake camera goes on looping meanwhile, and
   // once the backlog is full, frames arriving are dropped: those come after the ones checked here).
@@ -107,9 +109,9 @@ test('the demo through the fake camera: every frame analysed, planted MEs on the
   const eventsNow = async () => (await page.evaluate(() => window.__meAnalyzer!.state().events)) as SpottedEvent[];
   /** An event's interval in clip frames (from its capture times). */
   const clipSpan = (e: SpottedEvent): Span => ({ onsetFrame: clipOf(e.onsetFrame), offsetFrame: clipOf(e.offsetFrame) });
-  await expect.poll(async () => (stamps = await stampLog(page)) && (await eventsNow()).filter((e) => e.kind === 'micro' && clipSpan(e).onsetFrame >= micros.at(-1)!.onsetFrame - 10).length,
+  await expect.poll(async () => (clips = await clipFrames(page)) && (await eventsNow()).filter((e) => e.kind === 'micro' && clipSpan(e).onsetFrame >= micros.at(-1)!.onsetFrame - 10).length,
     { timeout: 300_000, intervals: [2000] }).toBeGreaterThan(0);
-  stamps = await stampLog(page);
+  clips = await clipFrames(page);
   const events = (await eventsNow()).filter((e) => { const c = clipSpan(e); return c.offsetFrame >= inClip(0) && c.onsetFrame <= inClip(LOOP - 1); });
   const report = micros.map((t) => {
     const e = events.find((x) => x.kind === 'micro' && tIoU(clipSpan(x), t) >= 0.5 && Math.abs(clipSpan(x).onsetFrame - t.onsetFrame) <= ONSET_TOLERANCE_FRAMES);
@@ -120,7 +122,7 @@ test('the demo through the fake camera: every frame analysed, planted MEs on the
   // The spotter's per-frame trace and the events, kept with the test's results (to see why an ME was missed).
   mkdirSync(test.info().outputDir, { recursive: true });
   writeFileSync(test.info().outputPath('trace.csv'), await download(page, 'export-trace-csv'));
-  writeFileSync(test.info().outputPath('events.json'), JSON.stringify({ stamps: Object.fromEntries(stamps), events }, null, 1));
+  writeFileSync(test.info().outputPath('events.json'), JSON.stringify({ clipFrames: Object.fromEntries(clips), events }, null, 1));
   console.log(`live demo (app frame ${firstIndex} = clip frame ${firstClip}, pass ${pass}):`, JSON.stringify(report),
     JSON.stringify(events.map((e) => [e.kind, clipSpan(e).onsetFrame, clipSpan(e).offsetFrame, e.label])));
 

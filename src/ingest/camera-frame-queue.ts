@@ -26,14 +26,13 @@ export class CameraFrameQueue implements TrackFrameSource {
   private stopped = false;
 
   /**
-   * Null where this browser cannot read a track's frames in a worker (no MediaStreamTrackProcessor, or its
-   * stream cannot be transferred); the reason is in `unavailableReason`.
+   * The queue, or why this browser cannot read a track's frames in a worker (no MediaStreamTrackProcessor, or
+   * its stream cannot be transferred).
    */
-  static open(track: MediaStreamTrack, maxBytes = DEFAULT_BACKLOG_BYTES): CameraFrameQueue | null {
+  static open(track: MediaStreamTrack, maxBytes = DEFAULT_BACKLOG_BYTES): CameraFrameQueue | { unavailable: string } {
     const Ctor = (globalThis as { MediaStreamTrackProcessor?: ProcessorCtor }).MediaStreamTrackProcessor;
     if (!Ctor || typeof Worker === 'undefined') {
-      CameraFrameQueue.unavailableReason = 'this browser cannot read camera frames one by one (no MediaStreamTrackProcessor)';
-      return null;
+      return { unavailable: 'this browser cannot read camera frames one by one (no MediaStreamTrackProcessor)' };
     }
     // A clone of its own: the <video> preview keeps the original, and stopping the clone ends only the reader.
     const clone = track.clone();
@@ -47,12 +46,9 @@ export class CameraFrameQueue implements TrackFrameSource {
     } catch (err) {
       worker?.terminate();
       clone.stop();
-      CameraFrameQueue.unavailableReason = `camera frames cannot be handed to a worker here (${err instanceof Error ? err.message : String(err)})`;
-      return null;
+      return { unavailable: `camera frames cannot be handed to a worker here (${err instanceof Error ? err.message : String(err)})` };
     }
   }
-
-  static unavailableReason: string | null = null;
 
   private constructor(private readonly worker: Worker, private readonly track: MediaStreamTrack) {
     worker.onmessage = (e: MessageEvent<ReaderReply>) => {

@@ -5,6 +5,7 @@
  * each VideoFrame is closed at once, so the camera's small pool of capture buffers never runs dry.
  */
 import { FrameBacklog, type FrameBacklogStats } from './frame-backlog';
+import { copyableYuv } from './video-frame-pixels';
 
 export interface QueuedYuvFrame {
   seq: number;
@@ -61,10 +62,9 @@ async function read(readable: ReadableStream<VideoFrame>, q: FrameBacklog<Queued
       if (done) break;
       const n = seq++;
       try {
-        const rect = vf.visibleRect;
-        const format = vf.format;
-        if ((format !== 'I420' && format !== 'NV12') || !rect || rect.width !== vf.displayWidth || rect.height !== vf.displayHeight) {
-          unsupported = `the camera delivers ${format ?? 'opaque'} frames of ${vf.displayWidth}x${vf.displayHeight} (${rect?.width}x${rect?.height} visible)`;
+        const yuv = copyableYuv(vf);
+        if (!yuv) {
+          unsupported = `the camera delivers ${vf.format ?? 'opaque'} frames of ${vf.displayWidth}x${vf.displayHeight} (${vf.visibleRect?.width}x${vf.visibleRect?.height} visible)`;
           break;
         }
         const bytes = vf.allocationSize();
@@ -73,7 +73,7 @@ async function read(readable: ReadableStream<VideoFrame>, q: FrameBacklog<Queued
         const data = new ArrayBuffer(bytes);
         const layout = await vf.copyTo(data);
         q.push({
-          seq: n, timestampUs: vf.timestamp, format, width: rect.width, height: rect.height,
+          seq: n, timestampUs: vf.timestamp, ...yuv,
           layout: layout.map((p) => ({ offset: p.offset, stride: p.stride })),
           matrix: vf.colorSpace.matrix ?? null, fullRange: vf.colorSpace.fullRange ?? null, data, byteLength: bytes,
         });

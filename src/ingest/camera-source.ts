@@ -88,8 +88,9 @@ export class CameraSource implements FrameSource {
     if (this.stopped) return this.release();
     // The track's own frames are read without a GPU readback; the <video> stays the preview and the clock.
     if (this.options.everyFrame) {
-      this.trackFrames = CameraFrameQueue.open(track, this.options.backlogBytes);
-      if (!this.trackFrames) this.everyFrameUnavailable = CameraFrameQueue.unavailableReason;
+      const queue = CameraFrameQueue.open(track, this.options.backlogBytes);
+      if (queue instanceof CameraFrameQueue) this.trackFrames = queue;
+      else this.everyFrameUnavailable = queue.unavailable;
     }
     this.trackFrames ??= LatestTrackFrame.open(track);
     this.pump = pumpVideoFrames(video, onFrame, this.trackFrames);

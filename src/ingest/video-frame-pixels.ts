@@ -88,17 +88,25 @@ const NEXT_FRAME_TIMEOUT_MS = 150;
 
 type TrackProcessorCtor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrameLike> };
 
-/** Converts one frame into `out` (an ImageData of its size); false for formats, matrices or sizes not handled here. */
-export async function copyFramePixels(frame: VideoFrameLike, out: ImageData): Promise<boolean> {
+/** The format and size of a frame whose planes can be copied and converted here (4:2:0, shown uncropped and
+ *  unscaled), or null. */
+export function copyableYuv(frame: Pick<VideoFrameLike, 'format' | 'visibleRect' | 'displayWidth' | 'displayHeight'>):
+  { format: 'NV12' | 'I420'; width: number; height: number } | null {
   const rect = frame.visibleRect;
   const format = frame.format;
+  if ((format !== 'NV12' && format !== 'I420') || !rect) return null;
+  if (rect.width !== frame.displayWidth || rect.height !== frame.displayHeight) return null;
+  return { format, width: rect.width, height: rect.height };
+}
+
+/** Converts one frame into `out` (an ImageData of its size); false for formats, matrices or sizes not handled here. */
+export async function copyFramePixels(frame: VideoFrameLike, out: ImageData): Promise<boolean> {
+  const yuv = copyableYuv(frame);
   const m = yuvMatrix(frame.colorSpace.matrix, frame.colorSpace.fullRange);
-  if ((format !== 'NV12' && format !== 'I420') || !m || !rect) return false;
-  if (rect.width !== frame.displayWidth || rect.height !== frame.displayHeight) return false;
-  if (rect.width !== out.width || rect.height !== out.height) return false;
+  if (!yuv || !m || yuv.width !== out.width || yuv.height !== out.height) return false;
   const data = new Uint8Array(frame.allocationSize());
   const layout = await frame.copyTo(data);
-  yuv420ToRgba({ format, width: rect.width, height: rect.height, data, layout }, m, out.data);
+  yuv420ToRgba({ ...yuv, data, layout }, m, out.data);
   return true;
 }
 
