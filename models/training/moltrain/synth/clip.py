@@ -46,6 +46,12 @@ class SynthConfig:
     macro_duration_s: tuple[float, float] = (0.5, 4.0)
     # Apex placed anywhere in this range of (fractional) frames of the window.
     apex_frame_range: Optional[tuple[float, float]] = None   # default (0.5, n_frames - 1.5)
+    # "window": the expression sits anywhere in 8 consecutive camera frames (MOL's sliding window over the
+    # stream). "event": the 8 frames the app gives MOL to classify a spotted event (src/spotting/resample.ts):
+    # onset..offset at the camera's rate, resampled to 8 (nearest frames, repeated when the event is shorter),
+    # the spotted onset and offset each off the true ones by up to `span_jitter_frames`.
+    placement: str = "window"
+    span_jitter_frames: int = 1
     blink_prob: float = 0.15
     head_motion: bool = True
     photometric: bool = True
@@ -156,19 +162,66 @@ def sample_head_motion(rng: np.random.Generator, n_frames: int) -> np.ndarray:
     return offset[None] + sway + jitter
 
 
+def event_clip_indices(onset: int, offset: int, n_frames: int, clip: int = 0) -> np.ndarray:
+    """Camera frames of the clip MOL sees for an event spotted at onset..offset (the app's
+    `eventClips` in src/spotting/resample.ts): nearest frames of n evenly spaced times when the event has
+    fewer than n frames, else frames onset + clip + k * stride with stride = L // n."""
+    length = offset - onset + 1
+    if length < 1:
+        raise SynthError(f"offset {offset} before onset {onset}")
+    if length < n_frames:
+        return onset + np.floor(np.arange(n_frames) * (length - 1) / (n_frames - 1) + 0.5).astype(np.int64)
+    stride = length // n_frames
+    if not 0 <= clip < stride:
+        raise SynthError(f"clip {clip} out of range for stride {stride}")
+    return onset + clip + stride * np.arange(n_frames)
+
+
+@dataclass(frozen=True)
+class EventSpan:
+    """Timing of an event clip: the expression's profile (seconds from camera frame 0) and the camera frame
+    behind each of the clip's frames."""
+    profile: Profile
+    frames: np.ndarray     # int [n_frames], non-decreasing camera frame indices
+    fps: float
+
+    @property
+    def times_s(self) -> np.ndarray:
+        return self.frames / self.fps
+
+
+def _sample_event_span(rng: np.random.Generator, cfg: SynthConfig, kind: str, fps: float) -> EventSpan:
+    dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
+    duration = float(rng.uniform(dlo, dhi))
+    jit = int(cfg.span_jitter_frames)
+    onset_s = (jit + float(rng.uniform(0.0, 1.0))) / fps    # room before it for an early spotted onset
+    rise = duration * float(rng.uniform(0.3, 0.6))           # as sample_profile
+    prof = Profile(onset_s=onset_s, apex_s=onset_s + rise, offset_s=onset_s + duration)
+    # The neutral frames around the event, as the spotter brackets it, then its error.
+    onset = int(np.floor(prof.onset_s * fps)) + int(rng.integers(-jit, jit + 1))
+    offset = int(np.ceil(prof.offset_s * fps)) + int(rng.integers(-jit, jit + 1))
+    offset = max(offset, onset + 1)
+    length = offset - onset + 1
+    clip = int(rng.integers(length // cfg.n_frames)) if length >= cfg.n_frames else 0
+    return EventSpan(prof, event_clip_indices(onset, offset, cfg.n_frames, clip), fps)
+
+
 def _pick(rng: np.random.Generator, items: Sequence, probs: Optional[Sequence[float]] = None):
     return items[int(rng.choice(len(items), p=probs))]
 
 
 def _expression_event(rng: np.random.Generator, cfg: SynthConfig, kind: str, ldm: np.ndarray, fps: float,
-                      apex_frame: float, emotion: Optional[str] = None):
+                      apex_frame: float, emotion: Optional[str] = None, profile: Optional[Profile] = None):
+    """An expression of `kind` with its apex at `apex_frame`, or with the given `profile`."""
     emotion = emotion or _pick(rng, cfg.emotions)
     variants = facs.EMOTIONS[emotion][1]
     aus = dict(variants[int(rng.integers(len(variants)))])
     lo, hi = cfg.micro_amplitude_px if kind == "micro" else cfg.macro_amplitude_px
     amp = float(rng.uniform(lo, hi))
-    dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
-    prof = sample_profile(rng, float(rng.uniform(dlo, dhi)), apex_frame, fps)
+    if profile is None:
+        dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
+        profile = sample_profile(rng, float(rng.uniform(dlo, dhi)), apex_frame, fps)
+    prof = profile
     f, actual, moved = expression_field(ldm, aus, amp)
     return Event(kind=kind, profile=prof, amplitude_px=actual, emotion=emotion, aus=aus,
                  requested_amplitude_px=amp, moved_points=moved), f
@@ -245,12 +298,18 @@ def _finish(face: Face, events: list[tuple[Event, LocalField]], n_frames: int, f
 
 def render_events(face: Face, events: list[tuple[Event, LocalField]], n_frames: int, fps: float,
                   similarity: Optional[np.ndarray] = None, photometric: Optional[Photometric] = None,
-                  rng: Optional[np.random.Generator] = None, meta: Optional[dict] = None) -> Clip:
+                  rng: Optional[np.random.Generator] = None, meta: Optional[dict] = None,
+                  camera_frames: Optional[np.ndarray] = None) -> Clip:
     """Renders explicit events ((Event, apex field) pairs, e.g. from `make_expression`) on a face.
-    No similarity means no head motion; no photometric means clean frames (only rounded to uint8)."""
+    No similarity means no head motion; no photometric means clean frames (only rounded to uint8).
+    `camera_frames` (an event clip): frame k shows camera frame camera_frames[k] (time camera_frames[k] / fps)
+    and a repeated camera frame repeats the whole frame, sensor noise included, as the app's resampling does."""
+    times = np.arange(n_frames) / fps if camera_frames is None else np.asarray(camera_frames) / fps
+    if len(times) != n_frames:
+        raise SynthError(f"{len(times)} camera frames for a clip of {n_frames}")
     fields = [f.grid for _, f in events]
     at_landmarks = [f.at(face.landmarks) for _, f in events]
-    weights = np.array([e.profile.frames(n_frames, fps) for e, _ in events]).reshape(len(events), n_frames)
+    weights = np.array([e.profile.at(times) for e, _ in events]).reshape(len(events), n_frames)
     sim = np.zeros((n_frames, 4)) if similarity is None else np.asarray(similarity, dtype=np.float64)
     if sim.shape != (n_frames, 4):
         raise SynthError(f"similarity must be [{n_frames}, 4], got {sim.shape}")
@@ -259,6 +318,11 @@ def render_events(face: Face, events: list[tuple[Event, LocalField]], n_frames: 
     frames = apply_photometric(r.frames, photo, rng or np.random.default_rng(0))
     meta = dict(meta or {}, head_motion=sim.tolist(), photometric=photo.to_dict(),
                 inversion_residual_px=r.inversion_residual_px, profiles=weights.tolist())
+    if camera_frames is not None:
+        cam = np.asarray(camera_frames)
+        for k in np.nonzero(cam[1:] == cam[:-1])[0] + 1:
+            frames[k] = frames[k - 1]   # geometry (flow 0, landmarks) already repeats exactly
+        meta["camera_frames"] = cam.tolist()
     return Clip(frames=frames, flow=np.ascontiguousarray(r.flow.transpose(1, 0, 2, 3)), landmarks=r.landmarks,
                 fps=fps, identity=face.identity, split=face.split, events=[e for e, _ in events], meta=meta)
 
@@ -292,13 +356,45 @@ def generate_clip(seed: int, index: int, faces: Sequence[Face], cfg: SynthConfig
     n = cfg.n_frames
     fps, kind, draw = _draw_head(rng, faces, cfg, kind)
     face, info = _build_face(faces, draw)
+    meta = dict(info, seed=int(seed), index=int(index), kind=kind)
+    if cfg.placement == "event":
+        return _event_clip(rng, face, cfg, kind, fps, emotion, meta)
+    _check_placement(cfg)
     lo, hi = cfg.apex_frame_range or (0.5, n - 1.5)
     events = []
     if kind != "neutral":
         events.append(_expression_event(rng, cfg, kind, face.landmarks, fps, float(rng.uniform(lo, hi)), emotion))
     if rng.random() < cfg.blink_prob:
         events.append(_blink_event(rng, face.landmarks, fps, float(rng.uniform(-1.0, n))))
-    return _finish(face, events, n, fps, rng, cfg, dict(info, seed=int(seed), index=int(index), kind=kind))
+    return _finish(face, events, n, fps, rng, cfg, meta)
+
+
+def _check_placement(cfg: SynthConfig) -> None:
+    if cfg.placement not in ("window", "event"):
+        raise SynthError(f"unknown placement '{cfg.placement}' (window, event)")
+
+
+def _event_nuisances(rng: np.random.Generator, cfg: SynthConfig, face: Face, span: EventSpan):
+    """Blink (anywhere from just before the spotted onset to just after its offset), head motion over the
+    camera frames the clip spans, photometric draw."""
+    first, last = int(span.frames[0]), int(span.frames[-1])
+    blink = ([_blink_event(rng, face.landmarks, span.fps, float(rng.uniform(first - 1.0, last + 1.0)))]
+             if rng.random() < cfg.blink_prob else [])
+    sim = sample_head_motion(rng, last + 1)[span.frames] if cfg.head_motion else None
+    photo = sample_photometric(rng) if cfg.photometric else None
+    return blink, sim, photo
+
+
+def _event_clip(rng: np.random.Generator, face: Face, cfg: SynthConfig, kind: str, fps: float,
+                emotion: Optional[str], meta: dict) -> Clip:
+    if kind == "neutral":
+        raise SynthError("an event clip needs an expression kind (micro, macro), not 'neutral'")
+    span = _sample_event_span(rng, cfg, kind, fps)
+    event = _expression_event(rng, cfg, kind, face.landmarks, fps, float(span.profile.apex_s * fps), emotion,
+                              profile=span.profile)
+    blink, sim, photo = _event_nuisances(rng, cfg, face, span)
+    return render_events(face, [event] + blink, cfg.n_frames, fps, similarity=sim, photometric=photo, rng=rng,
+                         meta=meta, camera_frames=span.frames)
 
 
 def generate_clip_set(seed: int, index: int, faces: Sequence[Face], emotions: Sequence[str],
@@ -311,19 +407,27 @@ def generate_clip_set(seed: int, index: int, faces: Sequence[Face], emotions: Se
         raise SynthError("no source faces given")
     if kind not in ("micro", "macro"):
         raise SynthError(f"a clip set needs an expression kind (micro, macro), not '{kind}'")
+    _check_placement(cfg)
     rng = np.random.default_rng([int(seed), int(index), 0x5E7])
     n = cfg.n_frames
     fps, kind, draw = _draw_head(rng, faces, cfg, kind)
     face, info = _build_face(faces, draw)
-    lo, hi = cfg.apex_frame_range or (0.5, n - 1.5)
-    apex_frame = float(rng.uniform(lo, hi))
     alo, ahi = cfg.micro_amplitude_px if kind == "micro" else cfg.macro_amplitude_px
-    amp = float(rng.uniform(alo, ahi))
-    dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
-    prof = sample_profile(rng, float(rng.uniform(dlo, dhi)), apex_frame, fps)
-    blink = [_blink_event(rng, face.landmarks, fps, float(rng.uniform(-1.0, n)))] if rng.random() < cfg.blink_prob else []
-    sim = sample_head_motion(rng, n) if cfg.head_motion else None
-    photo = sample_photometric(rng) if cfg.photometric else None
+    camera_frames = None
+    if cfg.placement == "event":
+        amp = float(rng.uniform(alo, ahi))
+        span = _sample_event_span(rng, cfg, kind, fps)
+        prof, camera_frames = span.profile, span.frames
+        blink, sim, photo = _event_nuisances(rng, cfg, face, span)
+    else:
+        lo, hi = cfg.apex_frame_range or (0.5, n - 1.5)
+        apex_frame = float(rng.uniform(lo, hi))
+        amp = float(rng.uniform(alo, ahi))
+        dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
+        prof = sample_profile(rng, float(rng.uniform(dlo, dhi)), apex_frame, fps)
+        blink = [_blink_event(rng, face.landmarks, fps, float(rng.uniform(-1.0, n)))] if rng.random() < cfg.blink_prob else []
+        sim = sample_head_motion(rng, n) if cfg.head_motion else None
+        photo = sample_photometric(rng) if cfg.photometric else None
     clips = []
     for k, emotion in enumerate(emotions):
         variants = facs.EMOTIONS[emotion][1]
@@ -334,7 +438,8 @@ def generate_clip_set(seed: int, index: int, faces: Sequence[Face], emotions: Se
         meta = dict(info, seed=int(seed), index=int(index), kind=kind, set_member=k)
         # The same noise stream for every member: sensor noise cancels between them too.
         clips.append(render_events(face, [(event, f)] + blink, n, fps, similarity=sim, photometric=photo,
-                                   rng=np.random.default_rng([int(seed), int(index), 0x0153]), meta=meta))
+                                   rng=np.random.default_rng([int(seed), int(index), 0x0153]), meta=meta,
+                                   camera_frames=camera_frames))
     return clips
 
 

@@ -95,20 +95,29 @@ class SynthClipSetDataset(SynthClipDataset):
     """A class-contrastive stream: items g*j .. g*j+g-1 (g = number of classes, `group_size`) are set j of
     `generate_clip_set`, one clip per class on the same face, timing and nuisances. moltrain.train shuffles
     whole sets, so every batch asks the head which motion it saw, never which face: appearance carries no
-    class information inside a batch. Item i's label is i % g; the emotion of each class is drawn per set."""
+    class information inside a batch. Item i's label is i % g; the emotion of each class is drawn per set.
+    With `event_fraction` > 0 that share of the sets are event clips (SynthConfig.placement "event": what the
+    app classifies for a spotted event), the others keep `cfg`'s placement."""
 
     def __init__(self, faces: Sequence[Face], seed: int, length: int, num_classes: int = 3,
-                 cfg: SynthConfig = SynthConfig(), macro_fraction: float = 0.0) -> None:
+                 cfg: SynthConfig = SynthConfig(), macro_fraction: float = 0.0, event_fraction: float = 0.0) -> None:
         super().__init__(faces, seed, length, num_classes, cfg, macro_fraction)
         self.group_size = len(self.class_emotions)
         self.length = self.length - self.length % self.group_size
-        self.provenance.update(length=self.length, classSets=True)
+        self.event_fraction = float(event_fraction)
+        self.provenance.update(length=self.length, classSets=True, eventFraction=self.event_fraction)
         self._last: tuple[int, list[Clip]] | None = None
 
     def _set_plan(self, j: int) -> tuple[list[str], str]:
         rng = np.random.default_rng([self.seed, int(j), 0x5E75])
         emotions = [opts[int(rng.integers(len(opts)))] for opts in self.class_emotions]
         return emotions, ("macro" if rng.random() < self.macro_fraction else "micro")
+
+    def _set_cfg(self, j: int) -> SynthConfig:
+        if self.event_fraction <= 0.0:
+            return self.cfg
+        event = np.random.default_rng([self.seed, int(j), 0xE7E]).random() < self.event_fraction
+        return replace(self.cfg, placement="event") if event else self.cfg
 
     def _check(self, i: int) -> None:
         if not 0 <= i < self.length:
@@ -130,7 +139,7 @@ class SynthClipSetDataset(SynthClipDataset):
         j, label = divmod(i, self.group_size)
         if self._last is None or self._last[0] != j:   # a batch asks for a whole set in a row: render it once
             emotions, kind = self._set_plan(j)
-            self._last = (j, generate_clip_set(self.seed, j, self.faces, emotions, self.cfg, kind=kind))
+            self._last = (j, generate_clip_set(self.seed, j, self.faces, emotions, self._set_cfg(j), kind=kind))
         return clip_to_sample(self._last[1][label], label, f"synthset-{self.seed}-{i}")
 
 
@@ -193,6 +202,14 @@ def train_dataset_sets(num_classes: int = 3, seed: int = 0) -> SynthClipSetDatas
     sets (`SynthClipSetDataset`); use a batch that is a multiple of the number of classes."""
     faces = load_faces(BUILT_FACES, ("train",))
     return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes)
+
+
+def train_dataset_sets_events(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
+    """The full micro distribution in class-contrastive sets, 3 sets in 4 as event clips (the onset..offset
+    frames the app classifies a spotted event on) and 1 in 4 with the expression anywhere in the window (the
+    live emotion panel's sliding window)."""
+    faces = load_faces(BUILT_FACES, ("train",))
+    return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, event_fraction=0.75)
 
 
 def train_dataset_sets_easy(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:

@@ -8,6 +8,8 @@ against the exact flow, and landmark error normalised by the inter-ocular distan
 
 Clips are the generator's micro clips (no morphs) of the chosen split's identities, drawn from a stream no
 training run uses (seed offset per band), so the figures are reproducible from (checkpoint, split, seed).
+`--placement window` (default) puts each expression anywhere in 8 consecutive camera frames; `--placement
+event` scores the clips the app classifies: a spotted event's onset..offset resampled to 8 frames.
 
 Class bias (moltrain/class_bias.py): `--split val --fit-class-bias --model-json M` fits per-class log-offsets on
 the val identities' clips and stores them in M as `classBias`; `--class-bias-from M` (any split) applies M's
@@ -59,8 +61,8 @@ def flow_epe(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: int, seed: int,
-                  batch: int = 8, class_bias: Optional[Sequence[float]] = None) -> dict:
-    cfg = replace(SynthConfig(), micro_amplitude_px=band, morph_prob=0.0)
+                  batch: int = 8, class_bias: Optional[Sequence[float]] = None, placement: str = "window") -> dict:
+    cfg = replace(SynthConfig(), micro_amplitude_px=band, morph_prob=0.0, placement=placement)
     ds = SynthClipDataset(faces, seed=seed, length=n, num_classes=num_classes, cfg=cfg)
     y_true, y_pred, probs, epe, nme = [], [], [], [], []
     for start in range(0, n, batch):
@@ -94,7 +96,7 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
 
 def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
                         bands: Sequence[tuple[float, float]] = BANDS, class_bias: Optional[Sequence[float]] = None,
-                        fit_bias: bool = False) -> dict:
+                        fit_bias: bool = False, placement: str = "window") -> dict:
     """The report; with `class_bias`, figures after those offsets (and `raw` without); with `fit_bias` (val
     only), the offsets fitted on these clips are added as `class_bias_fit`."""
     if fit_bias and split != "val":
@@ -105,7 +107,8 @@ def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
     model.eval()
     faces = load_faces(BUILT_FACES, (split,))
     classes = list(ck["classes"])
-    rows = [evaluate_band(model, faces, band, per_band, len(classes), seed + _STREAM * (k + 1), class_bias=class_bias)
+    rows = [evaluate_band(model, faces, band, per_band, len(classes), seed + _STREAM * (k + 1), class_bias=class_bias,
+                          placement=placement)
             for k, band in enumerate(bands)]
     probs = np.concatenate([r.pop("_probs") for r in rows])
     labels = [y for r in rows for y in r.pop("_labels")]
@@ -125,7 +128,7 @@ def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
                                    "cross_validated": cross_validated(probs, labels)}
     return {
         "checkpoint_step": int(ck["step"]), "classes": classes, "split": split,
-        "identities": sorted({f.identity for f in faces}), "seed": seed,
+        "identities": sorted({f.identity for f in faces}), "seed": seed, "placement": placement,
         "bands": rows, **extra,
         "overall": {"clips": clips, "acc": overall["acc"], "uf1": overall["uf1"], "uar": overall["uar"],
                     "confusion": overall["confusion"],
@@ -206,6 +209,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     "(with --fit-class-bias: the fitted offsets instead)")
     ap.add_argument("--fit-class-bias", action="store_true", help="val only: fit per-class log-offsets on these clips")
     ap.add_argument("--class-bias-from", type=Path, help="apply the classBias stored in this model.json")
+    ap.add_argument("--placement", default="window", choices=("window", "event"),
+                    help="window: the expression anywhere in 8 consecutive frames; event: the 8 frames the app "
+                    "classifies a spotted event on (onset..offset resampled, spotting off by up to a frame)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     bias = None
@@ -213,7 +219,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         classes = load_start(args.checkpoint)["classes"]
         bias = read_class_bias(args.class_bias_from, classes)
     report = evaluate_checkpoint(args.checkpoint, args.split, args.per_band, args.seed, class_bias=bias,
-                                 fit_bias=args.fit_class_bias)
+                                 fit_bias=args.fit_class_bias, placement=args.placement)
     print(markdown_table(report))
     print("confusion (rows true, cols predicted; " + ", ".join(report["classes"]) + "):", report["overall"]["confusion"])
     if "raw" in report:
