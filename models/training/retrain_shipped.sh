@@ -10,7 +10,9 @@
 # (they did not fit the session that trained the shipped weights): 1-2 a recognition curriculum (larger,
 # centred, cleaner expressions first), 3 the full distribution again with a cosine decay, all in
 # class-contrastive sets with a fresh recognition head; the export then takes stage 3. LAST_STAGE=2 stops after
-# stage 2; LAST_STAGE=2b adds STEPS2B (1500) more medium-set steps with a cosine decay instead of stage 3.
+# stage 2; LAST_STAGE=2b adds STEPS2B (1500) more medium-set steps with a cosine decay instead of stage 3;
+# LAST_STAGE=2e follows 2b with STEPS2E (1800) steps of full-distribution sets, 3 in 4 of them event clips (the
+# onset..offset frames the app classifies a spotted event on), with a cosine decay.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
@@ -58,10 +60,15 @@ stage stage1 "$STEPS1" --data-module moltrain.synth.dataset:train_dataset_sets_e
 stage stage2 "$STEPS2" --data-module moltrain.synth.dataset:train_dataset_sets_medium --seed "${SEED2:-3}" "${SETS[@]}" \
   --lr 2e-4 --head-lr-mult 2 $(init stage2 stage1)
 FINAL=stage2
-if [ "${LAST_STAGE:-3}" = 2b ]; then  # LAST_STAGE=2b: more medium sets with a cosine decay (the sixth session's run)
+if [ "${LAST_STAGE:-3}" = 2b ] || [ "${LAST_STAGE:-3}" = 2e ]; then  # more medium sets with a cosine decay (the sixth session's run)
 stage stage2b "${STEPS2B:-1500}" --data-module moltrain.synth.dataset:train_dataset_sets_medium --seed "${SEED2B:-7}" "${SETS[@]}" \
   --lr 2e-4 --head-lr-mult 2 --schedule cosine --warmup 20 $(init stage2b stage2)
 FINAL=stage2b
+fi
+if [ "${LAST_STAGE:-3}" = 2e ]; then  # event clips (the eighth session's run)
+stage stage2e "${STEPS2E:-1800}" --data-module moltrain.synth.dataset:train_dataset_sets_events --seed "${SEED2E:-9}" "${SETS[@]}" \
+  --lr 2e-4 --head-lr-mult 2 --schedule cosine --warmup 20 $(init stage2e stage2b)
+FINAL=stage2e
 fi
 if [ "${LAST_STAGE:-3}" = 3 ]; then  # LAST_STAGE=2 exports stage 2 (the fifth session's shipped run)
 stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset_sets --seed "${SEED3:-4}" "${SETS[@]}" \
@@ -84,4 +91,7 @@ if [ "${CLASS_BIAS:-0}" = 1 ]; then
 fi
 $PY -m moltrain.synth.heldout --checkpoint "$RUNS/$FINAL/final.pt" --split test --per-band 60 \
   --threads "$THREADS" "${BIAS[@]}" --out ../mol/rt-synth-3cls/heldout.json --model-json ../mol/rt-synth-3cls/model.json
+# The same identities on event clips: the frames the app classifies a spotted event on (metrics.heldoutEvents).
+$PY -m moltrain.synth.heldout --checkpoint "$RUNS/$FINAL/final.pt" --split test --per-band 60 --placement event \
+  --threads "$THREADS" "${BIAS[@]}" --out ../mol/rt-synth-3cls/heldout-events.json --model-json ../mol/rt-synth-3cls/model.json
 (cd ../mol/rt-synth-3cls && sha256sum model.json weights-*.bin > SHA256SUMS)

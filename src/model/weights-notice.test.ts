@@ -25,8 +25,10 @@ describe('describeWeightsMeta', () => {
     expect(chance).toContain('On 180 held-out clips of unseen faces its recognition is at chance (UAR 0.33, chance 0.33)');
     expect(chance).toContain('carry no information');
     const good = describeWeightsMeta(meta(synth, { heldout: { uar: 0.71, chanceUar: 1 / 3 } })).notice;
-    expect(good).toContain('Held-out recognition on unseen faces: UAR 0.71 (chance 0.33).');
+    expect(good).toContain('Held-out recognition on unseen faces: UAR 0.71 on the live window (chance 0.33).');
     expect(good).not.toContain('no information');
+    const both = describeWeightsMeta(meta(synth, { heldout: { uar: 0.5, chanceUar: 1 / 3 }, heldoutEvents: { uar: 0.64 } })).notice;
+    expect(both).toContain('UAR 0.50 on the live window; UAR 0.64 on spotted events (chance 0.33).');
   });
 
   it('real datasets are named; golden exports and "untrained" sources are untrained', () => {

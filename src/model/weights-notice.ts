@@ -38,6 +38,8 @@ function isSyntheticData(data: Record<string, unknown>): boolean {
 /**
  * `metrics.heldout` (written by moltrain.synth.heldout): recognition on faces never trained on, against chance.
  * A model whose UAR is near chance must say that its class probabilities carry no information.
+ * `metrics.heldoutEvents` (heldout --placement event), when present, is the same on the frames the app classifies
+ * a spotted event on, which is what the timeline's labels come from.
  */
 function heldoutSentence(metrics: Record<string, unknown>): string {
   const h = record(metrics.heldout);
@@ -48,7 +50,9 @@ function heldoutSentence(metrics: Record<string, unknown>): string {
   if (h.uar < h.chanceUar + 0.05) {
     return ` On ${clips}held-out clips of unseen faces its recognition is at chance (UAR ${uar}, chance ${chance}): the emotion probabilities carry no information yet; the flow and landmarks are only partly trained.`;
   }
-  return ` Held-out recognition on unseen faces: UAR ${uar} (chance ${chance}).`;
+  const ev = record(metrics.heldoutEvents);
+  const events = ev && typeof ev.uar === 'number' ? `; UAR ${ev.uar.toFixed(2)} on spotted events` : '';
+  return ` Held-out recognition on unseen faces: UAR ${uar} on the live window${events} (chance ${chance}).`;
 }
 
 export function describeWeightsMeta(meta: ModelMeta): WeightsDescription {

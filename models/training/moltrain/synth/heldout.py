@@ -150,9 +150,11 @@ def markdown_table(report: dict) -> str:
 
 
 def model_json_metrics(report: dict) -> dict:
-    """The card's headline figures as model.json's `metrics.heldout` (the app's weights notice reads them)."""
+    """The card's headline figures as model.json's `metrics.heldout` (window placement) or
+    `metrics.heldoutEvents` (event placement); the app's weights notice reads them."""
     o = report["overall"]
-    return {"split": report["split"], "identities": report["identities"], "clips": o["clips"],
+    return {"split": report["split"], "placement": report.get("placement", "window"),
+            "identities": report["identities"], "clips": o["clips"],
             "checkpointStep": report["checkpoint_step"], "chanceUar": 1.0 / len(report["classes"]),
             "acc": round(o["acc"], 4), "uf1": round(o["uf1"], 4), "uar": round(o["uar"], 4),
             "flowEpePx": round(o["flow_epe_px"], 4), "landmarkNme": round(o["landmark_nme"], 4),
@@ -165,7 +167,8 @@ def write_into_model_json(path: Path, report: dict) -> None:
     """Adds the figures to an exported model.json. Only `metrics` changes: the payload checksum covers the
     weight shards, which stay as they are."""
     doc = json.loads(path.read_text())
-    doc.setdefault("metrics", {})["heldout"] = model_json_metrics(report)
+    key = "heldoutEvents" if report.get("placement") == "event" else "heldout"
+    doc.setdefault("metrics", {})[key] = model_json_metrics(report)
     path.write_text(json.dumps(doc, indent=1) + "\n")
 
 
