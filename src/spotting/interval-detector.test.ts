@@ -29,7 +29,8 @@ function streamed(r: readonly SpotTraceRow[], o: Partial<DetectorOptions> = {}) 
 describe('interval detector', { timeout: 60_000 }, () => {
   it('finds a hysteresis interval with its rest frames as onset and offset', () => {
     const s = [0, 0.5, 0.2, 1.5, 3, 8, 12, 7, 3, 1.5, 0.3, 0.5, 0, 0];
-    const [ev, ...rest] = detectIntervals(rows(s));
+    // The span's own end (the offset clamp, offsetHalfFalls, has its own test).
+    const [ev, ...rest] = detectIntervals(rows(s), { offsetHalfFalls: 0 });
     expect(rest).toEqual([]);
     // Frame 2 (0.2) is where the score stops falling going back; frame 10 (0.3) going forward.
     expect([ev.onsetFrame, ev.apexFrame, ev.offsetFrame]).toEqual([2, 6, 10]);
@@ -41,7 +42,7 @@ describe('interval detector', { timeout: 60_000 }, () => {
     expect(detectIntervals(rows([0, 0, 3, 4, 4.9, 4, 0, 0]))).toEqual([]);
     expect(detectIntervals(rows([0, 0, 0, 20, 0, 0, 0]))).toEqual([]);
     // Two bursts 2 frames apart (67 ms < mergeGap 100 ms) are one interval.
-    const merged = detectIntervals(rows([0, 0, 8, 9, 1.5, 0.5, 1.5, 9, 8, 0, 0, 0]));
+    const merged = detectIntervals(rows([0, 0, 8, 9, 1.5, 0.5, 1.5, 9, 8, 0, 0, 0]), { offsetHalfFalls: 0 });
     expect(merged.map((e) => [e.onsetFrame, e.offsetFrame])).toEqual([[1, 9]]);
     // 10 frames apart they are two, unless the second falls in the refractory period.
     const two = [0, 0, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 8, 0, 0];
@@ -54,10 +55,16 @@ describe('interval detector', { timeout: 60_000 }, () => {
     const ear = [1, 1, 0.8, 0.3, 0.15, 0.3, 0.8, 1, 1];
     r.forEach((row, i) => { row.earRatio = ear[i]; });
     expect(detectIntervals(r).map((e) => e.kind)).toEqual(['blink']);
-    // The same dip with the mouth dominating is an expression.
+    // A shallow dip (0.82) with the mouth dominating is an expression ...
     const m = rows([0, 0, 3, 9, 12, 9, 3, 0, 0], { region: 'mouthL' });
-    m.forEach((row, i) => { row.earRatio = ear[i]; });
+    const shallow = [1, 1, 0.95, 0.88, 0.82, 0.88, 0.95, 1, 1];
+    m.forEach((row, i) => { row.earRatio = shallow[i]; });
     expect(detectIntervals(m).map((e) => e.kind)).toEqual(['micro']);
+    // ... and a deep one (at most blinkDeepEarRatio) is a blink whichever region leads: the face mesh pulls
+    // the brows and mouth along with a closing lid.
+    m.forEach((row, i) => { row.earRatio = ear[i]; });
+    expect(detectIntervals(m).map((e) => e.kind)).toEqual(['blink']);
+    expect(detectIntervals(m, { blinkDeepEarRatio: 0 }).map((e) => e.kind)).toEqual(['micro']);
   });
 
   it('a partial closure (eye ratio 0.78) led by the eyes is a blink; 0.9 is not, nor one that stays closed', () => {
@@ -115,7 +122,7 @@ describe('interval detector', { timeout: 60_000 }, () => {
     // off (the tail between them is no event).
     const tail = Array.from({ length: 30 }, (_, k) => 4 + (k % 3) * 0.5);
     const s = [0, 0, 0.5, 3, 9, 20, 14, 6, ...tail, 5, 9, 12, 8, 4.5, ...tail.slice(0, 6), 1, 0.5, 0, 0];
-    expect(detectIntervals(rows(s), { peakFraction: 0 }).map((e) => [e.onsetFrame, e.offsetFrame, e.kind])).toEqual([[2, 49, 'micro']]);
+    expect(detectIntervals(rows(s), { peakFraction: 0, offsetHalfFalls: 0 }).map((e) => [e.onsetFrame, e.offsetFrame, e.kind])).toEqual([[2, 49, 'micro']]);
     const split = detectIntervals(rows(s));
     expect(split.map((e) => [e.onsetFrame, e.apexFrame, e.kind])).toEqual([[2, 5, 'micro'], [38, 40, 'micro']]);
     // Each span stops a row or two into the tail (where the score no longer falls).
@@ -123,6 +130,20 @@ describe('interval detector', { timeout: 60_000 }, () => {
     expect(split[1].offsetFrame).toBeLessThanOrEqual(43);
     // A dip of at most mergeGapMs under the peak's level stays inside it.
     expect(detectIntervals(rows([0, 0, 8, 12, 5, 12, 8, 1, 0, 0])).map((e) => [e.onsetFrame, e.offsetFrame])).toEqual([[1, 7]]);
+  });
+
+  it('ends an interval whose score lingers once its displacement is back at rest: offsetHalfFalls after the apex', () => {
+    // The score stays over half its peak (the span goes on) while the displacement fell below half at row 5.6:
+    // a raised-cosine fall is back at rest at twice its half time, so with 3 half-falls the offset is the
+    // last row by 4 + 3 * 1.6 = 8.8.
+    const r = rows([0, 0, 3, 9, 12, 9, 7, 7, 7, 7, 7, 6.5, 3, 0, 0]);
+    const px = [0, 0, 0.3, 0.9, 1.2, 0.9, 0.4, 0.2, 0.2, 0.2, 0.2, 0.2, 0.1, 0, 0];
+    r.forEach((row, i) => { row.regionPx.browL = px[i]; });
+    const [ev] = detectIntervals(r);
+    expect([ev.onsetFrame, ev.apexFrame, ev.offsetFrame, ev.kind]).toEqual([1, 4, 8, 'micro']);
+    expect(detectIntervals(r, { offsetHalfFalls: 0 })[0].offsetFrame).toBeGreaterThanOrEqual(11);
+    // Streaming gives the same interval.
+    expect(streamed(r).map((e) => e.offsetFrame)).toEqual([8]);
   });
 
   it('an ME that starts while the scorer rebuilds its reference (unscored rows) still gets its rise from them', () => {

@@ -98,6 +98,22 @@ export interface DetectorOptions {
   blinkEarRatio: number;
   /** ... and the half-depth closure lasts at most 400 ms (blinks take 100-400 ms) and recovers. */
   blinkMaxClosureMs: number;
+  /**
+   * A dip to at most this ratio is a blink whichever region leads: the face mesh pulls the brows down with a
+   * closing lid, and on val faces at 30 fps planted blinks closing to 57-67 % led with a brow (3 of 6 called
+   * micro). Lid tightening (AU7) stayed at 83-89 %. On the 6 val videos (spot-sweep.ts) 0.7 and 0.75 left
+   * one blink called micro and 0.8 none, with the same MEs found. 0 turns the rule off.
+   */
+  blinkDeepEarRatio: number;
+  /**
+   * The offset is at most this many times the apex-to-half-fall time after the apex (a raised-cosine fall is
+   * back at rest at twice its half time), when the fall is seen. The peak's span ends where the score drops
+   * under a fraction of its peak, and the tracker's landmarks often settle off the reference, so the span
+   * can run on long after the motion ended. Not applied when the displacement rises again later in the
+   * interval (a dip inside one expression). On the 6 val videos (spot-sweep.ts) 1.5-3 found the same 2 more
+   * MEs and 2 fewer false ones than 0, which keeps the span's end.
+   */
+  offsetHalfFalls: number;
   /** Head motion: the rigid displacement is at least this multiple of the largest region motion. */
   headRatio: number;
   /**
@@ -113,7 +129,7 @@ export interface DetectorOptions {
 
 export const DEFAULT_DETECTOR: Readonly<DetectorOptions> = {
   highZ: 5, lowZ: 3, extendMs: 150, restZ: 1, minDurationMs: 40, minActiveFrames: 2, mergeGapMs: 100, refractoryMs: 250,
-  microMaxMs: 500, blinkEarRatio: 0.85, blinkMaxClosureMs: 400, headRatio: 1, peakFraction: 0.5,
+  microMaxMs: 500, blinkEarRatio: 0.85, blinkMaxClosureMs: 400, blinkDeepEarRatio: 0.8, offsetHalfFalls: 3, headRatio: 1, peakFraction: 0.5,
 };
 
 export class DetectorInputError extends Error {
@@ -151,11 +167,19 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions,
   const earMinRatio = ears.length ? Math.min(...ears) : Number.NaN;
   let dominantRegion: RegionName = REGION_NAMES[0];
   for (const n of REGION_NAMES) if (apex.regionZ[n] > apex.regionZ[dominantRegion]) dominantRegion = n;
-  const last = rows[rows.length - 1];
-  const { durationMs, complete, riseFrom } = halfMaxDuration(context, at + rows.indexOf(apex), dominantRegion);
+  const { durationMs, complete, riseFrom, fallMs } = halfMaxDuration(context, at + rows.indexOf(apex), dominantRegion);
   // Risen half way before its group opened (the first `lead` rows of the context are the trace before it):
   // the onset is the last row under half, where the rise is seen.
   const first = riseFrom >= 0 && riseFrom < lead ? context[riseFrom] : rows[0];
+  let last = rows[rows.length - 1];
+  // Not when the displacement climbs back to 3/4 of the apex later in the interval (a second peak merged into
+  // it); at half, drift after the fall kept one val ME's span too long.
+  const rebound = apex.regionPx[dominantRegion] * 0.75;
+  const singlePeak = rows.every((r) => r.timestampMs <= fallMs || r.regionPx[dominantRegion] < rebound);
+  if (o.offsetHalfFalls > 0 && complete && singlePeak) {
+    const limit = apex.timestampMs + o.offsetHalfFalls * (fallMs - apex.timestampMs);
+    for (let k = rows.length - 1; k > 0 && rows[k].timestampMs > limit && rows[k] !== apex; k--) last = rows[k - 1];
+  }
 
   // A motion cut by the start or end of the source before it fell to half has no known duration: not micro.
   let kind: IntervalKind = complete && durationMs <= o.microMaxMs ? 'micro' : 'macro';
@@ -179,7 +203,7 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions,
  * half inside the span uses the span's edge and leaves the estimate a lower bound (`complete` false); inside
  * a trace that happens only at the trace's first or last row, since the span ends near the noise level.
  */
-function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): { durationMs: number; complete: boolean; riseFrom: number } {
+function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: RegionName): { durationMs: number; complete: boolean; riseFrom: number; fallMs: number } {
   // Unsmoothed: a [1, 2, 1] filter cuts the noise but flattens the peak of a 9-frame event and widened
   // 300 ms events by ~10 % in trials, pushing long MEs over the 500 ms bound.
   const d = (i: number): number => rows[i].regionPx[region];
@@ -192,7 +216,7 @@ function halfMaxDuration(rows: readonly SpotTraceRow[], a: number, region: Regio
   let j = a;
   while (j < rows.length - 1 && d(j + 1) >= half) j++;
   const fallMs = j < rows.length - 1 ? cross(j + 1, j) : t(rows.length - 1);
-  return { durationMs: 2 * (fallMs - riseMs), complete: i > 0 && j < rows.length - 1, riseFrom: i - 1 };
+  return { durationMs: 2 * (fallMs - riseMs), complete: i > 0 && j < rows.length - 1, riseFrom: i - 1, fallMs };
 }
 
 /** Eye regions dominate at the apex, and the eye aspect ratio dips deep and briefly, and recovers (by the
@@ -201,7 +225,7 @@ function isBlink(rows: readonly SpotTraceRow[], after: readonly SpotTraceRow[], 
   if (!(earMin <= o.blinkEarRatio)) return false;
   const eyeZ = Math.max(...EYE_REGIONS.map((n) => apex.regionZ[n]));
   const otherZ = Math.max(...REGION_NAMES.filter((n) => !EYE_REGIONS.includes(n)).map((n) => apex.regionZ[n]));
-  if (eyeZ < otherZ) return false;
+  if (eyeZ < otherZ && !(earMin <= o.blinkDeepEarRatio)) return false;
   const half = blinkClosedBelow(earMin);
   const closed = rows.filter((r) => r.earRatio < half);
   const span = closed[closed.length - 1].timestampMs - closed[0].timestampMs;

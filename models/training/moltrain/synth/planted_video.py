@@ -3,7 +3,9 @@
     python3 -m moltrain.synth.planted_video --face cap-man --seconds 10 --fps 25 --seed 7 \
         --events "micro:happiness@3.4:2.0~0.3,blink@4.6" --out demo.webm [--y4m] [--codec vp8|vp9]
     python3 -m moltrain.synth.planted_video --long-set e2e/.cache/planted      # the spotting test videos
+    python3 -m moltrain.synth.planted_video --long-set-b e2e/.cache/planted-b  # a second test set (seeds 104-106)
     python3 -m moltrain.synth.planted_video --val-set e2e/.cache/planted-val  # the same on val faces (tuning)
+    python3 -m moltrain.synth.planted_video --val-set-b e2e/.cache/planted-val-b  # a second val set (seeds 204-206)
     python3 -m moltrain.synth.planted_video --demo public/demo                 # the bundled demo clip
 
 Each event's displacement field is the generator's (FACS table, fold guard) on the crop-space face the
@@ -275,9 +277,19 @@ LONG_SET = [{"face": "cap-man", "seconds": 24.0, "fps": 25, "seed": 101},
             {"face": "astronaut", "seconds": 22.0, "fps": 30, "seed": 102},
             {"face": "franck", "seconds": 20.0, "fps": 25, "seed": 103}]
 # The same kind of videos on val identities: the spotter's settings are chosen on these, never on the test set.
+# A second test set on the same identities (other seeds, the frame rates swapped): with the first, 36 planted MEs,
+# so the classification figure of the spotted MEs rests on twice as many events.
+LONG_SET_B = [{"face": "cap-man", "seconds": 22.0, "fps": 30, "seed": 104},
+              {"face": "astronaut", "seconds": 24.0, "fps": 25, "seed": 105},
+              {"face": "franck", "seconds": 22.0, "fps": 30, "seed": 106}]
+
 VAL_SET = [{"face": "faceapi-s6-a", "seconds": 24.0, "fps": 25, "seed": 201},
            {"face": "faceapi-s5-d", "seconds": 22.0, "fps": 30, "seed": 202},
            {"face": "obama", "seconds": 20.0, "fps": 25, "seed": 203}]
+
+VAL_SET_B = [{"face": "faceapi-s6-a", "seconds": 22.0, "fps": 30, "seed": 204},
+             {"face": "faceapi-s5-d", "seconds": 24.0, "fps": 25, "seed": 205},
+             {"face": "obama", "seconds": 22.0, "fps": 30, "seed": 206}]
 
 
 def make(face: str, seconds: float, fps: float, seed: int, events: str, out: Path, codec: str = "vp8",
@@ -304,7 +316,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--out", type=Path, help="X.webm (X.truth.json goes beside it)")
     ap.add_argument("--demo", type=Path, metavar="DIR", help="make the bundled demo clip into DIR")
     ap.add_argument("--long-set", type=Path, metavar="DIR", help="make the long spotting test videos into DIR")
+    ap.add_argument("--long-set-b", type=Path, metavar="DIR", help="make the second long test set (seeds 104-106) into DIR")
     ap.add_argument("--val-set", type=Path, metavar="DIR", help="make the long videos of val identities into DIR")
+    ap.add_argument("--val-set-b", type=Path, metavar="DIR", help="make the second val set (seeds 204-206) into DIR")
     ap.add_argument("--build-plates", metavar="NAMES", help="build the plates (comma-separated, or 'all')")
     a = ap.parse_args(argv)
     if a.build_plates:
@@ -317,14 +331,15 @@ def main(argv: Optional[list[str]] = None) -> int:
         truth = make(d["face"], d["seconds"], d["fps"], d["seed"], d["events"], a.demo / d["name"])
         print(f"{a.demo / d['name']}: {truth['frames']} frames, {len(truth['events'])} events")
         return 0
-    for folder, videos in ((a.long_set, LONG_SET), (a.val_set, VAL_SET)):
+    for folder, videos in ((a.long_set, LONG_SET), (a.long_set_b, LONG_SET_B), (a.val_set, VAL_SET),
+                           (a.val_set_b, VAL_SET_B)):
         if not folder:
             continue
         for d in videos:
             out = folder / f"{d['face']}-{int(d['seconds'])}s-seed{d['seed']}.webm"
             truth = make(d["face"], d["seconds"], d["fps"], d["seed"], "random", out, y4m=a.y4m)
             print(f"{out}: {truth['frames']} frames, {len(truth['events'])} events", flush=True)
-    if a.long_set or a.val_set:
+    if a.long_set or a.long_set_b or a.val_set or a.val_set_b:
         return 0
     if not a.face or not a.out:
         ap.error("--face and --out are needed (or --demo DIR / --long-set DIR / --val-set DIR / --build-plates)")
