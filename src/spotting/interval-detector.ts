@@ -172,13 +172,14 @@ export function labelInterval(rows: readonly SpotTraceRow[], o: DetectorOptions,
   // the onset is the last row under half, where the rise is seen.
   const first = riseFrom >= 0 && riseFrom < lead ? context[riseFrom] : rows[0];
   let last = rows[rows.length - 1];
-  // Not when the displacement climbs back to 3/4 of the apex later in the interval (a second peak merged into
-  // it); at half, drift after the fall kept one val ME's span too long.
-  const rebound = apex.regionPx[dominantRegion] * 0.75;
-  const singlePeak = rows.every((r) => r.timestampMs <= fallMs || r.regionPx[dominantRegion] < rebound);
-  if (o.offsetHalfFalls > 0 && complete && singlePeak) {
-    const limit = apex.timestampMs + o.offsetHalfFalls * (fallMs - apex.timestampMs);
-    for (let k = rows.length - 1; k > 0 && rows[k].timestampMs > limit && rows[k] !== apex; k--) last = rows[k - 1];
+  if (o.offsetHalfFalls > 0 && complete) {
+    // Not when the displacement climbs back to 3/4 of the apex later in the interval (a second peak merged into
+    // it); at half, drift after the fall kept one val ME's span too long.
+    const rebound = apex.regionPx[dominantRegion] * 0.75;
+    if (rows.every((r) => r.timestampMs <= fallMs || r.regionPx[dominantRegion] < rebound)) {
+      const limit = apex.timestampMs + o.offsetHalfFalls * (fallMs - apex.timestampMs);
+      for (let k = rows.length - 1; k > 0 && rows[k].timestampMs > limit && rows[k] !== apex; k--) last = rows[k - 1];
+    }
   }
 
   // A motion cut by the start or end of the source before it fell to half has no known duration: not micro.

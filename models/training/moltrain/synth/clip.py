@@ -185,10 +185,6 @@ class EventSpan:
     frames: np.ndarray     # int [n_frames], non-decreasing camera frame indices
     fps: float
 
-    @property
-    def times_s(self) -> np.ndarray:
-        return self.frames / self.fps
-
 
 def _sample_event_span(rng: np.random.Generator, cfg: SynthConfig, kind: str, fps: float) -> EventSpan:
     dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
@@ -221,9 +217,8 @@ def _expression_event(rng: np.random.Generator, cfg: SynthConfig, kind: str, ldm
     if profile is None:
         dlo, dhi = cfg.micro_duration_s if kind == "micro" else cfg.macro_duration_s
         profile = sample_profile(rng, float(rng.uniform(dlo, dhi)), apex_frame, fps)
-    prof = profile
     f, actual, moved = expression_field(ldm, aus, amp)
-    return Event(kind=kind, profile=prof, amplitude_px=actual, emotion=emotion, aus=aus,
+    return Event(kind=kind, profile=profile, amplitude_px=actual, emotion=emotion, aus=aus,
                  requested_amplitude_px=amp, moved_points=moved), f
 
 
