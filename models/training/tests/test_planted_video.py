@@ -34,11 +34,6 @@ def similarity(scale: float, theta_deg: float, t: tuple[float, float]) -> np.nda
     return np.hstack([m, np.asarray(t, dtype=np.float64)[:, None]])
 
 
-@pytest.fixture(scope="module")
-def face() -> Face:
-    with np.load(TRAINING / "sources" / "astronaut_face.npz") as z:
-        return Face(image=z["image"], landmarks=z["landmarks"].astype(np.float32), identity="astronaut", split="test")
-
 
 def synthetic_plate(face: Face, size=(192, 176), alignment=None) -> Plate:
     """A frame whose alignment is known exactly: the crop drawn into the frame through A."""

@@ -9,7 +9,7 @@ import pytest
 
 from moltrain.synth.clip import SynthConfig, SynthError, event_clip_indices, generate_clip, generate_clip_set
 from moltrain.synth.dataset import SynthClipSetDataset
-from test_synth_generator import face, interior, photometric_errors  # noqa: F401 (fixture)
+from test_synth_generator import interior, photometric_errors
 
 EVENT = SynthConfig(placement="event", morph_prob=0.0)
 

@@ -1,12 +1,9 @@
 """The synthetic micro-expression generator: its targets (flow, landmarks) explain its frames, motion follows
 the FACS table and stays local, and everything is deterministic from the seed.
 
-Uses the one committed source face (the public-domain astronaut, tracked and aligned by the app's analyze
-command: models/training/sources/astronaut_face.npz).
+Uses the one committed source face (the `face` fixture of conftest.py: the public-domain astronaut).
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,15 +16,9 @@ from moltrain.synth.profile import Profile
 from moltrain.synth.render import similarity_apply
 from moltrain.synth.sampling import bilinear
 
-FACE_NPZ = Path(__file__).resolve().parents[1] / "sources" / "astronaut_face.npz"
 CLEAN = SynthConfig(head_motion=False, photometric=False, blink_prob=0.0, mirror_prob=0.0, morph_prob=0.0)
 BORDER = 10
 
-
-@pytest.fixture(scope="module")
-def face() -> Face:
-    with np.load(FACE_NPZ) as z:
-        return Face(image=z["image"], landmarks=z["landmarks"].astype(np.float32), identity="astronaut", split="test")
 
 
 def apex_profile(fps: float, apex_frame: int = 4, rise_frames: float = 2.5, fall_frames: float = 2.5) -> Profile:

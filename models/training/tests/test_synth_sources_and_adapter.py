@@ -13,17 +13,12 @@ from moltrain.data.clip import collate_clips, normalise_frames, validate_sample
 from moltrain.synth import facs
 from moltrain.synth.clip import SynthConfig, generate_clip
 from moltrain.synth.dataset import SynthClipDataset, class_emotions
-from moltrain.synth.faces import Face, FaceSourceError, load_faces, morph
+from moltrain.synth.faces import FaceSourceError, load_faces, morph
 from moltrain.synth.photometric import (Photometric, apply_photometric, block_dct_quantise, gaussian_blur,
                                         sample_photometric)
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 
-
-@pytest.fixture(scope="module")
-def face() -> Face:
-    with np.load(SOURCES / "astronaut_face.npz") as z:
-        return Face(image=z["image"], landmarks=z["landmarks"].astype(np.float32), identity="astronaut", split="test")
 
 
 def test_manifest_keeps_identities_apart_and_test_identities_out_of_training():
