@@ -3,11 +3,15 @@
  * event closes (a few hundred ms after its offset), and replay/export read the frames around events from it.
  * Crops are kept by reference: the pipeline makes a fresh crop array per frame and never writes to it again.
  */
+import type { Affine2x3 } from '../pipeline/types';
+
 export interface RingCrop {
   index: number;
   timestampMs: number;
   /** 128x128 grayscale, row-major uint8 (FrameResult.crop). */
   crop: Uint8Array;
+  /** The alignment it was cut with (FrameResult.alignment): an event's clip is moved into its onset's. */
+  alignment: Affine2x3;
 }
 
 export class CropRingError extends Error {
@@ -30,10 +34,10 @@ export class CropRing {
   }
 
   /** Frames arrive in increasing index order; a lower index means a new source, so the ring starts over. */
-  push(index: number, timestampMs: number, crop: Uint8Array): void {
+  push(index: number, timestampMs: number, crop: Uint8Array, alignment: Affine2x3): void {
     if (!Number.isInteger(index) || index < 0) throw new CropRingError(`frame index must be a non-negative integer, got ${index}`);
     if (index <= this.newest) this.clear();
-    this.slots[index % this.capacity] = { index, timestampMs, crop };
+    this.slots[index % this.capacity] = { index, timestampMs, crop, alignment };
     this.newest = index;
   }
 

@@ -10,5 +10,6 @@ export {
   eventRecord, eventsToJson, parseEventsJson, eventsToCsv, traceToCsv, parseTraceCsv, EVENTS_FORMAT, EVENTS_VERSION,
   type EventRecord, type EventsDocument,
 } from './event-export';
-export { SpotStage, SpotStageError, pickClips, type ClipClassifier, type SpotStageOptions } from './spot-stage';
+export { SpotStage, SpotStageError, type ClipClassifier, type SpotStageOptions } from './spot-stage';
+export { eventClipCrops, pickClips, EventClipError, type AlignedCrop } from './event-clip';
 export { CropRing, CropRingError, DEFAULT_CROP_RING_FRAMES, type RingCrop } from './crop-ring';

@@ -36,7 +36,7 @@ describe('SpotStage with MOL (recipe weights, CPU)', { timeout: 400_000 }, () =>
       crops.set(input.index, c);
       const r: FrameResult = {
         index: input.index, timestampMs: input.timestampMs, width: 640, height: 480, faceFound: true, faceCount: 1, faceBox: null,
-        points478: null, landmarks68: null, alignment: null, landmarks68Crop: input.landmarks ? [...input.landmarks] : null, crop: c,
+        points478: null, landmarks68: null, alignment: [0.5, 0, -40, 0, 0.5, -30], landmarks68Crop: input.landmarks ? [...input.landmarks] : null, crop: c,
         windowFill: 0, model: null, spot: null, timings: {},
       };
       events.push(...(await stage.push(r)).events);

@@ -1,15 +1,15 @@
 /**
  * The spotting stage of the pipeline: each FrameResult (tracking's 68 crop-space landmarks, MOL's flow when the
  * model ran) goes into a `Spotter`; each aligned crop goes into a `CropRing`. When a micro interval closes, MOL
- * classifies it the way it was trained: 8 frames resampled from onset to offset (`eventClips`), at most
- * `maxClipsPerEvent` clips (a full 8-frame forward each), probabilities averaged, "uncertain" below the
- * confidence threshold. Macro, blink and head intervals are reported unclassified.
+ * classifies it the way it was trained: 8 frames resampled from onset to offset in the onset's alignment
+ * (`eventClipCrops`), at most `maxClipsPerEvent` clips (a full 8-frame forward each), probabilities averaged,
+ * "uncertain" below the confidence threshold. Macro, blink and head intervals are reported unclassified.
  */
 import { modelOutputIsFresh, type FrameResult, type SpotFrameOutput, type SpottedEvent } from '../pipeline/types';
 import { classifyEvent, DEFAULT_MIN_CONFIDENCE, poolProbabilities } from './classify-event';
-import { CropRing, type RingCrop } from './crop-ring';
+import { CropRing } from './crop-ring';
+import { eventClipCrops } from './event-clip';
 import type { MotionInterval } from './interval-detector';
-import { eventClips } from './resample';
 import { Spotter, type SpotterOverrides } from './spotter';
 
 /** What the stage needs from the model stage: its class names and one full 8-frame forward. */
@@ -33,13 +33,6 @@ export interface SpotStageOptions {
 
 export class SpotStageError extends Error {
   override readonly name = 'SpotStageError';
-}
-
-/** `count` of the `clips`, spread evenly (the middle one for count 1). */
-export function pickClips<T>(clips: readonly T[], count: number): T[] {
-  if (!Number.isInteger(count) || count < 1) throw new SpotStageError(`clip count must be a positive integer, got ${count}`);
-  if (clips.length <= count) return [...clips];
-  return Array.from({ length: count }, (_, i) => clips[Math.floor(((i + 0.5) * clips.length) / count)]);
 }
 
 export class SpotStage {
@@ -72,7 +65,7 @@ export class SpotStage {
 
   /** Spots on one frame's result; resolves once the intervals closing with it are classified. */
   async push(result: FrameResult): Promise<SpotFrameOutput> {
-    if (result.crop) this.crops.push(result.index, result.timestampMs, result.crop);
+    if (result.crop && result.alignment) this.crops.push(result.index, result.timestampMs, result.crop, result.alignment);
     const step = this.spotter.push({
       index: result.index,
       timestampMs: result.timestampMs,
@@ -174,16 +167,8 @@ export class SpotStage {
     }
   }
 
-  /** The crops of up to `maxClips` resampled clips, or null when a frame of the span has no crop. */
+  /** The crops of up to `maxClips` resampled clips in the onset's alignment, or null when a frame of the span has no crop. */
   private clipCrops(onset: number, offset: number): Uint8Array[][] | null {
-    const byIndex = new Map<number, RingCrop>(this.crops.getCrops(onset, offset).map((c) => [c.index, c]));
-    const clips = pickClips(eventClips(onset, offset), this.maxClips);
-    const out: Uint8Array[][] = [];
-    for (const frames of clips) {
-      const crops = frames.map((i) => byIndex.get(i)?.crop);
-      if (crops.some((c) => c === undefined)) return null;
-      out.push(crops as Uint8Array[]);
-    }
-    return out;
+    return eventClipCrops(onset, offset, this.maxClips, (i) => this.crops.get(i));
   }
 }

@@ -3,8 +3,9 @@
  *   [--backend webgpu|webgl|cpu]`
  *
  * Classifies the micro events of an events file afterwards, from the aligned crops an analyze run saved
- * (--crops), exactly as the spot stage does when an event closes: MOL's clips resampled from onset to offset
- * (`eventClips`), at most 2 spread over the event (`pickClips`), one full forward each in headless Chromium
+ * (--crops) and the alignments in its frames.jsonl, exactly as the spot stage does when an event closes: MOL's
+ * clips resampled from onset to offset in the onset's alignment (`eventClipCrops`), at most 2 spread over the
+ * event, one full forward each in headless Chromium
  * (the app's model stage and shipped weights), probabilities averaged, "uncertain" below the confidence
  * threshold. For events re-spotted in Node (respot.ts) from a tracking-only run, where MOL never ran per frame.
  * Writes the events (JSON and CSV) with labels, probabilities and the model's classes; default output
@@ -18,10 +19,10 @@ import path from 'node:path';
 import { openBrowserSession } from '../browser-session';
 import { classifyEvent, DEFAULT_MIN_CONFIDENCE, poolProbabilities } from '../../spotting/classify-event';
 import { eventsToCsv, eventsToJson, parseEventsJson, type EventRecord } from '../../spotting/event-export';
-import { eventClips } from '../../spotting/resample';
 import { parseTruthJson } from '../../spotting/evaluate-truth';
 import { REGION_NAMES } from '../../spotting/regions';
-import { pickClips } from '../../spotting/spot-stage';
+import { eventClipCrops, type AlignedCrop } from '../../spotting/event-clip';
+import type { Affine2x3 } from '../../pipeline/types';
 import type { TfBackendName } from '../../gpu/tf-backend';
 import type { ClassifyRequest, ClassifyResponse } from './classify-page';
 import { runCli } from '../run-cli';
@@ -72,6 +73,26 @@ function oracleEvents(truthText: string): { classes: null; events: EventRecord[]
   return { classes: null, events };
 }
 
+/** Each frame's alignment (video px -> crop px) from an analyze run's frames.jsonl, null where no face. */
+function readAlignments(file: string, frames: number): (Affine2x3 | null)[] {
+  if (!existsSync(file)) throw new ClassifyEventsInputError(`${file}: no such file (the analyze run's per-frame output)`);
+  const out: (Affine2x3 | null)[] = [];
+  readFileSync(file, 'utf8').split('\n').forEach((line, n) => {
+    if (!line.trim()) return;
+    let a: unknown;
+    try {
+      a = (JSON.parse(line) as { alignment?: unknown }).alignment;
+    } catch {
+      throw new ClassifyEventsInputError(`${file}:${n + 1}: not JSON`);
+    }
+    const ok = Array.isArray(a) && a.length === 6 && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (a !== null && !ok) throw new ClassifyEventsInputError(`${file}:${n + 1}: alignment must be 6 finite numbers or null`);
+    out.push(ok ? (a as unknown as Affine2x3) : null);
+  });
+  if (out.length !== frames) throw new ClassifyEventsInputError(`${file} describes ${out.length} frames but crops.u8 holds ${frames}`);
+  return out;
+}
+
 export async function classifyEvents(args: Args): Promise<{ events: EventRecord[]; classes: string[]; weights: ClassifyResponse['weights'] }> {
   const cropsFile = path.join(args.dir, 'crops.u8');
   if (!existsSync(cropsFile)) throw new ClassifyEventsInputError(`${cropsFile}: no such file (run analyze with --crops)`);
@@ -79,15 +100,18 @@ export async function classifyEvents(args: Args): Promise<{ events: EventRecord[
   const frames = statSync(cropsFile).size / CROP_BYTES;
   if (!Number.isInteger(frames)) throw new ClassifyEventsInputError(`${cropsFile}: size is not a multiple of 128x128`);
   const doc = args.oracle ? oracleEvents(readFileSync(args.events, 'utf8')) : parseEventsJson(readFileSync(args.events, 'utf8'));
-  const crop = (i: number): string => {
+  const alignments = readAlignments(path.join(args.dir, 'frames.jsonl'), frames);
+  const frameAt = (i: number): AlignedCrop | undefined => {
     if (i < 0 || i >= frames) throw new ClassifyEventsInputError(`frame ${i} is outside crops.u8 (${frames} frames)`);
-    const c = crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES);
+    const crop = crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES);
+    const alignment = alignments[i];
     // an all-zero crop is a frame without a face: the stage leaves such an event unclassified
-    return c.some((b) => b !== 0) ? c.toString('base64') : '';
+    return alignment && crop.some((b) => b !== 0) ? { crop, alignment } : undefined;
   };
-  const plan = doc.events.map((e) => (e.kind === 'micro' ? pickClips(eventClips(e.onsetFrame, e.offsetFrame), MAX_CLIPS_PER_EVENT).map((clip) => clip.map(crop)) : []));
-  const usable = plan.map((clips) => clips.length > 0 && clips.every((c) => c.every((b) => b !== '')));
-  const req: ClassifyRequest = { backend: args.backend, clips: plan.filter((_, i) => usable[i]).flat() };
+  const plan = doc.events.map((e) => (e.kind === 'micro' ? eventClipCrops(e.onsetFrame, e.offsetFrame, MAX_CLIPS_PER_EVENT, frameAt) : null));
+  const usable = plan.map((clips) => clips !== null && clips.length > 0);
+  const b64 = (c: Uint8Array): string => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64');
+  const req: ClassifyRequest = { backend: args.backend, clips: plan.flatMap((clips) => (clips ? clips.map((clip) => clip.map(b64)) : [])) };
   const session = await openBrowserSession('/src/cli/analyze/classify.html');
   let res: ClassifyResponse;
   try {
@@ -100,7 +124,7 @@ export async function classifyEvents(args: Args): Promise<{ events: EventRecord[
   let k = 0;
   const events = doc.events.map((e, i) => {
     if (!usable[i]) return { ...e, label: null, confidence: null, probabilities: null };
-    const probs = plan[i].map(() => res.probabilities[k++]);
+    const probs = plan[i]!.map(() => res.probabilities[k++]);
     const c = classifyEvent(poolProbabilities(probs), res.classes, DEFAULT_MIN_CONFIDENCE);
     return { ...e, label: c.label, confidence: c.confidence, probabilities: c.probabilities };
   });
