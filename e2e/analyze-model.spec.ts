@@ -3,7 +3,8 @@
  * with the shipped weights from models/mol/, tfjs CPU backend) over 12 frames of a real face, then
  * `npm run spot-eval` on its events. Checks what frames.jsonl v2 adds (model outputs from the frame that fills
  * the 8-frame window on, per-region flow statistics that agree with flow.f16, the spot trace row), that
- * events.json / events.csv / trace.csv parse and agree with frames.jsonl, and the --no-model path.
+ * events.json / events.csv / trace.csv parse and agree with frames.jsonl, and the --no-model path; and with
+ * --events-only over the whole demo clip, that its planted MEs come out at their frames with their classes.
  * Few frames: FaceMesh plus MOL take several seconds per frame on a shared CPU.
  */
 import { test, expect } from '@playwright/test';
@@ -18,6 +19,7 @@ import { fromFloat16Bits } from '../src/cli/analyze/float16';
 import { eventsCsvHeader, parseEventsJson, parseTraceCsv } from '../src/spotting/event-export';
 import { parseCsv } from '../src/spotting/csv';
 import { REGION_NAMES, regionFlowStats } from '../src/spotting/regions';
+import { temporalIou } from '../src/spotting/evaluate-match';
 import type { Point } from '../src/pipeline/types';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -148,6 +150,46 @@ test.describe('npm run analyze with MOL and spotting', () => {
     expect(summary).toMatchObject({ classes: null, modelFrames: 0, events: null });
   });
 
+  test('--events-only on the demo clip: its planted MEs at their frames with their classes, the blink and the smile not micro', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'analyze-events-'));
+    const out = path.join(dir, 'out');
+    const demo = path.join(REPO, 'public/demo/demo-planted.webm');
+    const truthFile = path.join(REPO, 'public/demo/demo-planted.truth.json');
+    // The default WebGPU backend: MOL runs only when an event closes (~1 s a clip here), so the whole 10 s clip takes ~30 s.
+    const res = await run('src/cli/analyze.ts', [demo, '--out', out, '--events-only'], 600_000);
+    expect(res.code, res.stderr).toBe(0);
+    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { events: { kind: string; class3: string | null; onsetFrame: number; offsetFrame: number }[] };
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { frames: number; classes: string[]; weights: { trained: boolean } | null; modelFrames: number };
+    expect(summary).toMatchObject({ frames: 250, modelFrames: 0, weights: { trained: true } });
+    const recs = readJsonl(path.join(out, 'frames.jsonl'));
+    expect(recs).toHaveLength(250);
+    for (const r of recs) {
+      expect(r.model).toBeNull();
+      expect(r.spot).not.toBeNull();
+    }
+    const doc = parseEventsJson(readFileSync(path.join(out, 'events.json'), 'utf8'));
+    expect(doc.classes).toEqual(summary.classes);
+    const micro = doc.events.filter((e) => e.kind === 'micro');
+    const planted = truth.events.filter((t) => t.kind === 'micro');
+    expect(micro).toHaveLength(planted.length);
+    for (const t of planted) {
+      const e = micro.find((m) => temporalIou(m, t) >= 0.5 && Math.abs(m.onsetFrame - t.onsetFrame) <= 3);
+      expect(e, `planted ${t.class3} ${t.onsetFrame}-${t.offsetFrame}`).toBeDefined();
+      expect(e!.label, `class of the planted ${t.class3} at ${t.onsetFrame}`).toBe(t.class3);
+    }
+    for (const t of truth.events.filter((x) => x.kind !== 'micro')) expect(micro.filter((m) => temporalIou(m, t) > 0), `${t.kind} at ${t.onsetFrame}`).toEqual([]);
+    // events.csv: one row per event, the same labels
+    const csv = parseCsv(readFileSync(path.join(out, 'events.csv'), 'utf8'));
+    const col = csv[0].indexOf('label');
+    expect(csv.slice(1).map((row) => row[col])).toEqual(doc.events.map((e) => e.label ?? ''));
+    // spot-eval agrees: every planted ME found and classed right
+    const evalJson = path.join(dir, 'eval.json');
+    const ev = await run('src/cli/spot-eval.ts', ['--events', path.join(out, 'events.json'), '--truth', truthFile, '--json', evalJson], 120_000);
+    expect(ev.code, ev.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(evalJson, 'utf8')) as { micro: { tp: number; fp: number }; classification: { correct: number }; blinksCalledMicro: number; macrosCalledMicro: number };
+    expect(report).toMatchObject({ micro: { tp: 3, fp: 0 }, classification: { correct: 3 }, blinksCalledMicro: 0, macrosCalledMicro: 0 });
+  });
+
   test('bad options exit 2 and say why', async () => {
     const a = await run('src/cli/analyze.ts', ['x.y4m', '--out', tmpdir(), '--weights', 'best'], 60_000);
     expect(a.code).toBe(2);
@@ -155,6 +197,9 @@ test.describe('npm run analyze with MOL and spotting', () => {
     const b = await run('src/cli/analyze.ts', ['x.y4m', '--out', tmpdir(), '--no-model', '--flow'], 60_000);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--no-model cannot be combined/);
+    const d = await run('src/cli/analyze.ts', ['x.y4m', '--out', tmpdir(), '--events-only', '--flow'], 60_000);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/--events-only gives no per-frame flow/);
     const c = await run('src/cli/spot-eval.ts', ['--events', 'e.json'], 60_000);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/give exactly one of --truth and --no-truth/);

@@ -1,11 +1,13 @@
 /**
  * `npm run analyze -- <video> --out <dir> [--crops] [--flow] [--no-model | --weights shipped|recipe[:seed]]
- *   [--backend webgpu|webgl|cpu] [--mesh-backend wasm|main] [--no-smoothing]`
+ *   [--events-only] [--backend webgpu|webgl|cpu] [--mesh-backend wasm|main] [--no-smoothing]`
  *
  * Runs the app's own pipeline (tracking, alignment, MOL, spotting) in headless Chromium over every frame of a
  * WebM/MP4 (what Chromium decodes) or Y4M file and writes into <dir> (formats in README.md "Headless analysis"):
  * frames.jsonl (one JSON object per frame), events.json / events.csv (spotted events), trace.csv (the spotting
  * trace), summary.json, and optionally crops.u8 (--crops) and flow.f16 (--flow). --no-model: tracking only.
+ * --events-only: MOL classifies the spotted micro events and nothing else (no per-frame model outputs, spotting
+ * without the flow term), about as fast as tracking alone.
  */
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,12 +28,12 @@ export class AnalyzeInputError extends Error {
 }
 
 interface Args {
-  input: string; out: string; crops: boolean; flow: boolean; model: ModelChoice;
+  input: string; out: string; crops: boolean; flow: boolean; model: ModelChoice; eventsOnly: boolean;
   backend: AnalyzeRequest['backend']; meshBackend: AnalyzeRequest['meshBackend']; noSmoothing: boolean; verbose: boolean;
 }
 
 const USAGE = 'usage: npm run analyze -- <video.webm|.mp4|.y4m> --out <dir> [--crops] [--flow] [--no-model | --weights shipped|recipe[:seed]] ' +
-  '[--backend webgpu|webgl|cpu] [--mesh-backend wasm|main] [--no-smoothing] [--verbose]';
+  '[--events-only] [--backend webgpu|webgl|cpu] [--mesh-backend wasm|main] [--no-smoothing] [--verbose]';
 
 function parseWeights(v: string | undefined): ModelChoice {
   if (v === 'shipped') return {};
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): Args {
   let flow = false;
   let model: ModelChoice | undefined;
   let noModel = false;
+  let eventsOnly = false;
   let noSmoothing = false;
   let verbose = false;
   let backend: Args['backend'] = 'webgpu';
@@ -57,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--crops') crops = true;
     else if (a === '--flow') flow = true;
     else if (a === '--no-model') noModel = true;
+    else if (a === '--events-only') eventsOnly = true;
     else if (a === '--weights') model = parseWeights(argv[++i]);
     else if (a === '--no-smoothing') noSmoothing = true;
     else if (a === '--verbose') verbose = true;
@@ -74,8 +78,9 @@ function parseArgs(argv: string[]): Args {
   }
   if (!input) throw new AnalyzeUsageError(`no input video given\n${USAGE}`);
   if (!out) throw new AnalyzeUsageError(`no --out directory given\n${USAGE}`);
-  if (noModel && (model !== undefined || flow)) throw new AnalyzeUsageError(`--no-model cannot be combined with --weights or --flow\n${USAGE}`);
-  return { input: path.resolve(input), out: path.resolve(out), crops, flow, model: noModel ? false : (model ?? {}), backend, meshBackend, noSmoothing, verbose };
+  if (noModel && (model !== undefined || flow || eventsOnly)) throw new AnalyzeUsageError(`--no-model cannot be combined with --weights, --flow or --events-only\n${USAGE}`);
+  if (eventsOnly && flow) throw new AnalyzeUsageError(`--events-only gives no per-frame flow: drop --flow\n${USAGE}`);
+  return { input: path.resolve(input), out: path.resolve(out), crops, flow, model: noModel ? false : (model ?? {}), eventsOnly, backend, meshBackend, noSmoothing, verbose };
 }
 
 function checkInput(file: string): void {
@@ -132,7 +137,7 @@ export async function analyze(args: Args): Promise<AnalyzeResult> {
       }
     });
     await session.page.waitForFunction(() => typeof window.__analyze === 'function', undefined, { timeout: 120_000 });
-    const req: AnalyzeRequest = { name: path.basename(args.input), backend: args.backend, meshBackend: args.meshBackend, crops: args.crops, noSmoothing: args.noSmoothing, model: args.model, flow: args.flow };
+    const req: AnalyzeRequest = { name: path.basename(args.input), backend: args.backend, meshBackend: args.meshBackend, crops: args.crops, noSmoothing: args.noSmoothing, model: args.model, flow: args.flow, eventsOnly: args.eventsOnly };
     const outcome: AnalyzeOutcome = await session.page.evaluate((r) => window.__analyze(r), req);
     if (session.errors.length) throw new Error(`WebGPU/page errors during analysis:\n${session.errors.join('\n')}`);
     if (session.foreignRequests.length) throw new Error(`requests left the origin: ${session.foreignRequests.join(', ')}`);

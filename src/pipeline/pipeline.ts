@@ -52,9 +52,11 @@ export interface PipelineOptions {
    * 'inline' (default; `npm run analyze`): every frame waits for its MOL step, and micro events for their
    * classification. 'lane' (the app's live sources): MOL runs beside tracking (model-lane.ts), so tracking and
    * spotting keep the camera's pace; results carry the newest window MOL has finished, and micro events come
-   * out once classified.
+   * out once classified. 'events' (`npm run analyze --events-only`): MOL only classifies the spotted micro events
+   * (no per-frame window, so no flow term in spotting and no model outputs per frame): a recorded video is
+   * spotted and labelled in about the time tracking takes.
    */
-  modelMode?: 'inline' | 'lane';
+  modelMode?: 'inline' | 'lane' | 'events';
   /** With the lane: its rest after each window job, as a multiple of the job's time (model-lane.ts). */
   modelLaneRest?: number;
 }
@@ -217,7 +219,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
         if (window.full) l.offerWindow({ frameIndex: frame.index, crops: window.frames().map((f) => f.crop) });
         result.model = l.latest;
         if (l.lastJobDurationMs !== null) timings.modelLane = l.lastJobDurationMs;
-      } else if (model) {
+      } else if (model && opts.modelMode !== 'events') {
         t = performance.now();
         try {
           result.model = await model.push(crop, frame.index);

@@ -24,6 +24,8 @@ export interface AnalyzeRequest {
   model: ModelChoice;
   /** Hand over each frame's full flow field as float16 (flow.f16). */
   flow: boolean;
+  /** MOL classifies the spotted micro events only (PipelineOptions.modelMode 'events'): no per-frame outputs. */
+  eventsOnly: boolean;
 }
 
 /** What the page hands back besides the per-frame records. */
@@ -86,6 +88,7 @@ window.__analyze = async (req: AnalyzeRequest): Promise<AnalyzeOutcome> => {
   let modelFailure: string | null = null;
   const options: PipelineOptions = {
     backend: req.backend, meshBackend: req.meshBackend, bus: createFrameBus(), smoothAlignment: !req.noSmoothing, model: req.model,
+    modelMode: req.eventsOnly ? 'events' : 'inline',
     onStatus: (s) => {
       if ('message' in s) status.push(`${s.stage}: ${s.message}`);
       else {
@@ -131,6 +134,13 @@ window.__analyze = async (req: AnalyzeRequest): Promise<AnalyzeOutcome> => {
   });
   // An event still open at the last frame is closed by the stage's flush, not lost.
   const spotting = recorder ? recorder.finish(await pipeline.finishSpotting()) : null;
+  checkModel();
+  // Events only: no frame carries model outputs, but the events' probabilities are in the model's class order.
+  const m = pipeline.model;
+  if (req.eventsOnly && m) {
+    classes ??= [...m.info.classes];
+    weights ??= { id: m.info.weights.id, trained: m.info.weights.trained };
+  }
   pipeline.dispose();
   return {
     summary: {
