@@ -8,7 +8,9 @@ brows, open mouth).
         --checkpoint runs/shipped/stage3/final.pt --out ../mol/rt-synth-3cls/reality-cap12.json
 
 The aligned crops are rebuilt from the video with the app's per-frame alignment (`alignment` in frames.jsonl)
-by the same bilinear warp, grey conversion and border value as `src/alignment/warp.ts`. Frames are labelled
+by the same bilinear warp, grey conversion and border value as `src/alignment/warp.ts`. `--window-alignment first`
+instead cuts each window's 8 frames with its first frame's alignment, as the app cuts a spotted event's clip in its
+onset's (`src/spotting/event-clip.ts`): the per-frame alignment follows landmarks that an expression moves. Frames are labelled
 from the app's own 68 landmarks, not by hand: "expressive" when the brows are raised or the mouth is open well
 beyond the video's median face (in inter-ocular units), "neutral" when both are near it, "between" otherwise.
 """
@@ -88,18 +90,32 @@ def expression_state(ldm_crop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return brow, mouth, state
 
 
+WINDOW_ALIGNMENTS = ("frame", "first")
+
+
+def window_clips(gray: np.ndarray, alignments: Sequence[Sequence[float]], stride: int, window_alignment: str) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Start frames and 8-crop clips of every window starting at 0, stride, 2*stride...: each frame cut with its own
+    alignment ("frame", the live window) or with the window's first frame's ("first", the event clip)."""
+    if window_alignment not in WINDOW_ALIGNMENTS:
+        raise RealityCheckError(f"window alignment must be one of {WINDOW_ALIGNMENTS}, got {window_alignment!r}")
+    starts = np.arange(0, len(gray) - 7, stride)
+    own = [warp_crop(g, a) for g, a in zip(gray, alignments)] if window_alignment == "frame" else None
+    clips = [np.stack(own[s:s + 8]) if own is not None else np.stack([warp_crop(gray[i], alignments[s]) for i in range(s, s + 8)])
+             for s in starts]
+    return starts, clips
+
+
 @torch.no_grad()
-def window_probabilities(model, crops: np.ndarray, stride: int, batch: int = 8) -> tuple[np.ndarray, np.ndarray]:
-    """Softmax of every 8-frame window starting at 0, stride, 2*stride...; returns (end frames, probs)."""
-    starts = list(range(0, len(crops) - 7, stride))
+def window_probabilities(model, clips: Sequence[np.ndarray], batch: int = 8) -> np.ndarray:
+    """Softmax of MOL on each 8-crop clip."""
     probs = []
-    for i in range(0, len(starts), batch):
-        clips = np.stack([normalise_frames(crops[s:s + 8])[None] for s in starts[i:i + batch]]).astype(np.float32)
-        probs.append(torch.softmax(model(torch.from_numpy(clips))[0], dim=1).numpy())
-    return np.array([s + 7 for s in starts]), np.concatenate(probs)
+    for i in range(0, len(clips), batch):
+        x = np.stack([normalise_frames(c)[None] for c in clips[i:i + batch]]).astype(np.float32)
+        probs.append(torch.softmax(model(torch.from_numpy(x))[0], dim=1).numpy())
+    return np.concatenate(probs)
 
 
-def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int) -> dict:
+def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int, window_alignment: str = "frame") -> dict:
     rows = [json.loads(line) for line in frames_jsonl.read_text().splitlines() if line.strip()]
     gray = decode_gray(video)
     if len(gray) != len(rows):
@@ -108,14 +124,15 @@ def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int
     if missing:
         raise RealityCheckError(f"{frames_jsonl}: no alignment (no face) on frames {missing[:10]}...; "
                                 "use a stretch of video where the face is tracked throughout")
-    crops = np.stack([warp_crop(g, r["alignment"]) for g, r in zip(gray, rows)])
+    starts, clips = window_clips(gray, [r["alignment"] for r in rows], stride, window_alignment)
     ldm = np.array([r["landmarks68Crop"] for r in rows], np.float64)
     brow, mouth, state = expression_state(ldm)
     ck = load_checkpoint(checkpoint)
     model = build_model(MolConfig.from_dict(ck["config"]))
     model.load_state_dict(ck["model"])
     model.eval()
-    ends, probs = window_probabilities(model, crops, stride)
+    probs = window_probabilities(model, clips)
+    ends = starts + 7
     classes = list(ck["classes"])
     # A window is labelled by its newest frame's state (the window is 8 frames, ~0.3 s).
     win_state = state[ends]
@@ -127,7 +144,8 @@ def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int
             summary[name] = {"windows": int(sel.sum()),
                              "mean_probabilities": dict(zip(classes, map(float, p.mean(axis=0)))),
                              "argmax_share": dict(zip(classes, map(float, np.bincount(p.argmax(1), minlength=len(classes)) / sel.sum())))}
-    return {"video": video.name, "frames": len(rows), "stride": stride, "checkpoint_step": int(ck["step"]),
+    return {"video": video.name, "frames": len(rows), "stride": stride, "window_alignment": window_alignment,
+            "checkpoint_step": int(ck["step"]),
             "classes": classes, "thresholds": {"expressive": EXPRESSIVE, "neutral_band": NEUTRAL_BAND},
             "summary": summary,
             "windows": [{"end": int(e), "state": int(s), "p": [round(float(x), 4) for x in p]}
@@ -141,10 +159,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--checkpoint", type=Path, required=True)
     ap.add_argument("--stride", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--window-alignment", choices=WINDOW_ALIGNMENTS, default="frame",
+                    help="cut each window with every frame's own alignment (the live window) or its first frame's (the event clip)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    report = reality_check(args.video, args.frames, args.checkpoint, args.stride)
+    report = reality_check(args.video, args.frames, args.checkpoint, args.stride, args.window_alignment)
     for name, s in report["summary"].items():
         print(f"{name:10s} windows={s['windows']:4d}  mean p: " +
               "  ".join(f"{k}={v:.3f}" for k, v in s["mean_probabilities"].items()) +
