@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Affine2x3 } from '../pipeline/types';
-import { realignCrop, RealignCropError, relativeAlignment } from './realign-crop';
+import { realignCrop, realignCrops, RealignCropError, relativeAlignment } from './realign-crop';
 import { SingularTransformError, warpAffineGray } from './warp';
 
 const W = 320, H = 240, SIZE = 128;
@@ -74,5 +74,16 @@ describe('realignCrop', () => {
     const ok: Affine2x3 = [1, 0, 0, 0, 1, 0];
     expect(() => realignCrop(new Uint8Array(10), ok, [1, 0, 1, 0, 1, 0], SIZE)).toThrow(RealignCropError);
     expect(() => realignCrop(new Uint8Array(SIZE * SIZE), [0, 0, 0, 0, 0, 0], ok, SIZE)).toThrow(SingularTransformError);
+  });
+});
+
+describe('realignCrops', () => {
+  it('moves every crop into one alignment and leaves the crops already in it untouched', () => {
+    const img = scene();
+    const a = (dx: number): Affine2x3 => similarity(0.9, 0.02, -70 + dx, -50);
+    const frames = [0, 0.8, 1.6].map((dx) => ({ crop: warpAffineGray(img, W, H, a(dx), SIZE, 128), alignment: a(dx) }));
+    const out = realignCrops(frames, frames[2].alignment, SIZE);
+    expect(out[2]).toBe(frames[2].crop);
+    for (const c of out.slice(0, 2)) expect(maxDiffInside(c, frames[2].crop, 4)).toBeLessThanOrEqual(2);
   });
 });

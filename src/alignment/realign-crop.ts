@@ -5,13 +5,20 @@
  * Why: the per-frame alignment follows the tracker's landmarks, and the face mesh moves the eye centres and
  * mouth corners with an expression (a smile lifts them, a brow lowerer drags the eyes down). The whole crop then
  * shifts by up to 1-3 px during a micro-expression, a motion MOL never saw in training, and the shift looks like
- * another class (a brow lowerer read as a smile). An event's clip is therefore cut in one alignment.
+ * another class (a brow lowerer read as a smile). An event's clip and the live window are therefore each cut in
+ * one alignment.
  *
  * Bilinear like warp.ts; outside the crop the nearest edge pixel is used (the shift is a few px, and a grey
  * band that comes and goes would itself be motion).
  */
 import type { Affine2x3 } from '../pipeline/types';
 import { invertAffine } from './warp';
+
+/** One frame's crop and the alignment (video px -> crop px) it was cut with. */
+export interface AlignedCrop {
+  crop: Uint8Array;
+  alignment: Affine2x3;
+}
 
 export class RealignCropError extends Error {
   override readonly name = 'RealignCropError';
@@ -51,4 +58,9 @@ export function realignCrop(crop: Uint8Array, from: Affine2x3, to: Affine2x3, si
     }
   }
   return out;
+}
+
+/** Every frame's crop moved into the one alignment `to` (crops already in it come back untouched). */
+export function realignCrops(frames: readonly AlignedCrop[], to: Affine2x3, size: number): Uint8Array[] {
+  return frames.map((f) => realignCrop(f.crop, f.alignment, to, size));
 }

@@ -18,7 +18,8 @@ export interface LaneModel {
 export interface LaneWindow {
   /** Index of the newest frame; the window is the 8 frames ending there. */
   frameIndex: number;
-  crops: readonly Uint8Array[];
+  /** The 8 crops, built only when the lane takes the window (the pipeline re-aligns them, which costs a few ms). */
+  crops: () => readonly Uint8Array[];
 }
 
 export class ModelLane {
@@ -53,10 +54,12 @@ export class ModelLane {
   offerWindow(window: LaneWindow): boolean {
     if (this.failed || !this.idle || performance.now() < this.restUntil) return false;
     const gen = this.generation;
+    // Taken now: the caller's window moves on with the next frame.
+    const crops = window.crops();
     void this.run(async () => {
       const t = performance.now();
       try {
-        const out = await this.model.windowOutputs(window.crops, window.frameIndex);
+        const out = await this.model.windowOutputs(crops, window.frameIndex);
         const end = performance.now();
         this.restUntil = end + this.restFactor * (end - t);
         if (gen === this.generation) this.latestOut = out;

@@ -14,6 +14,7 @@ import { toDlib68 } from '../tracking/landmark-map';
 import { applyAffine, BORDER_VALUE, CROP_SIZE, cropAffine, molAlignmentParams } from '../alignment/mol-align';
 import { TransformSmoother } from '../alignment/transform-smoother';
 import { rgbaToGray, warpAffineGray } from '../alignment/warp';
+import { realignCrops } from '../alignment/realign-crop';
 import { FrameWindow, type FrameWindowView } from '../window/frame-window';
 import { frameBus as defaultBus, type FrameBus } from './frame-bus';
 import { FramePixelReader } from './frame-pixels';
@@ -106,7 +107,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
   ]);
   let model = loadedModel;
   const laneMode = opts.modelMode === 'lane';
-  const spot = new SpotStage({ cropRing: sessionCropRing, deferClassification: laneMode, ...opts.spotting });
+  const spot = new SpotStage({ cropRing: sessionCropRing, deferClassification: laneMode, useModelFlow: !laneMode, ...opts.spotting });
   let lane: ModelLane | null = null;
   const tracker = new FaceTracker(detector, mesh);
   const smoother = new TransformSmoother();
@@ -207,7 +208,7 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       const l68Crop = applyAffine(m, l68);
       timings.align = performance.now() - t;
 
-      window.push({ index: frame.index, timestampMs: frame.timestampMs, crop, landmarks: l68Crop });
+      window.push({ index: frame.index, timestampMs: frame.timestampMs, crop, alignment: m, landmarks: l68Crop });
       result.landmarks68 = l68;
       result.alignment = m;
       result.landmarks68Crop = l68Crop;
@@ -216,7 +217,9 @@ export async function createPipeline(opts: PipelineOptions = {}): Promise<Pipeli
       if (model && laneMode) {
         // Never awaited: the lane takes this window only when idle; the result shows the newest it finished.
         const l = laneOf(model);
-        if (window.full) l.offerWindow({ frameIndex: frame.index, crops: window.frames().map((f) => f.crop) });
+        // The window in its newest frame's alignment: one alignment, as MOL was trained (realign-crop.ts), and
+        // the flow and landmarks MOL gives for the newest frame stay in that frame's crop.
+        if (window.full) l.offerWindow({ frameIndex: frame.index, crops: () => realignCrops(window.frames(), m, CROP_SIZE) });
         result.model = l.latest;
         if (l.lastJobDurationMs !== null) timings.modelLane = l.lastJobDurationMs;
       } else if (model && opts.modelMode !== 'events') {

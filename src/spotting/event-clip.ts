@@ -5,19 +5,14 @@
  * face at rest, so the clip holds the expression's motion and not the alignment's response to it.
  * On the planted val videos this took the spotted MEs classed right from 24 to 27 of 31 (models/README.md).
  */
-import { realignCrop } from '../alignment/realign-crop';
+import { realignCrop, type AlignedCrop } from '../alignment/realign-crop';
 import { CROP_SIZE } from '../alignment/mol-align';
-import type { Affine2x3 } from '../pipeline/types';
 import { eventClips } from './resample';
+
+export type { AlignedCrop };
 
 export class EventClipError extends Error {
   override readonly name = 'EventClipError';
-}
-
-/** One frame's crop and the alignment (video px -> crop px) it was cut with. */
-export interface AlignedCrop {
-  crop: Uint8Array;
-  alignment: Affine2x3;
 }
 
 /** `count` of the `clips`, spread evenly (the middle one for count 1). */

@@ -231,6 +231,25 @@ describe('spot stage', { timeout: 60_000 }, () => {
     expect(stage.crops.newestIndex).toBe(-1);
   });
 
+  it('leaves MOL flow out of spotting when told to (the live lane), so the trace depends on the frames alone', async () => {
+    // Every 5th frame carries its own flow, a strong fake motion, as a lane window finishing on it would.
+    const withFlow = (r: FrameResult): FrameResult => (r.index % 5 === 0 && r.faceFound ? {
+      ...r, model: {
+        probabilities: new Float32Array([1, 0, 0]), classes: CLASSES, flow: new Float32Array(128 * 128 * 2).fill(3),
+        landmarks68Crop: [], weights: { id: 'fake', trained: false }, frameIndex: r.index,
+      },
+    } : r);
+    const s = spec({ durationS: 4, motions: [expression(3, 0.3)] });
+    const rows = async (stage: SpotStage, flow: boolean) => {
+      const out = [];
+      for (const r of frameResults(s)) out.push((await stage.push(flow ? withFlow(r) : r)).row);
+      return out;
+    };
+    const landmarksOnly = await rows(new SpotStage(), false);
+    expect(await rows(new SpotStage({ useModelFlow: false }), true)).toEqual(landmarksOnly);
+    expect(await rows(new SpotStage(), true)).not.toEqual(landmarksOnly); // the default feeds it in
+  });
+
   it('shares the crop ring it is given', async () => {
     const ring = new CropRing(16);
     const stage = new SpotStage({ cropRing: ring });

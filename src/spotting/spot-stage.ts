@@ -29,6 +29,10 @@ export interface SpotStageOptions {
   /** Do not wait for MOL: a closed micro interval comes out with a later frame, once classified (the live
    *  model lane runs MOL beside tracking). Events still come out in the order they closed. Default false. */
   deferClassification?: boolean;
+  /** Feed MOL's flow of the frame, when it has one, to the spotter (default true). The live lane gives a
+   *  frame its own flow only when a window happened to finish on it, so live spotting leaves it out: the
+   *  intervals then depend on the frames alone, not on the model's timing. */
+  useModelFlow?: boolean;
 }
 
 export class SpotStageError extends Error {
@@ -43,6 +47,7 @@ export class SpotStage {
   private classifier: ClipClassifier | null = null;
   private nextId = 1;
   private readonly defer: boolean;
+  private readonly useModelFlow: boolean;
   /** Deferred mode: closed events in closing order, `event` set once classified. */
   private pending: { event: SpottedEvent | null; done: Promise<void> }[] = [];
 
@@ -53,6 +58,7 @@ export class SpotStage {
     if (!Number.isInteger(this.maxClips) || this.maxClips < 1) throw new SpotStageError(`maxClipsPerEvent must be a positive integer, got ${this.maxClips}`);
     this.minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
     this.defer = opts.deferClassification ?? false;
+    this.useModelFlow = opts.useModelFlow ?? true;
   }
 
   /** The model stage once its weights are loaded; null: micro events stay unclassified. */
@@ -71,7 +77,7 @@ export class SpotStage {
       timestampMs: result.timestampMs,
       landmarks: result.faceFound ? result.landmarks68Crop : null,
       // Only this frame's own flow: the live model lane may still show an earlier window's.
-      flow: modelOutputIsFresh(result) ? result.model!.flow : null,
+      flow: this.useModelFlow && modelOutputIsFresh(result) ? result.model!.flow : null,
       alignment: result.faceFound ? result.alignment : null,
       cut: result.cut,
     });

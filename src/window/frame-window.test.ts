@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FrameWindow, WINDOW_LENGTH, type WindowFrame } from './frame-window';
 
-const frame = (i: number): WindowFrame => ({ index: i, timestampMs: i * 33, crop: new Uint8Array([i]), landmarks: [[i, i]] });
+const frame = (i: number): WindowFrame => ({ index: i, timestampMs: i * 33, crop: new Uint8Array([i]), alignment: [1, 0, i, 0, 1, 0], landmarks: [[i, i]] });
 
 describe('FrameWindow', () => {
   it('holds the last 8 frames, oldest first', () => {

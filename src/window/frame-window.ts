@@ -3,7 +3,7 @@
  * in a fixed ring (no per-frame allocation beyond the crops themselves). Cleared when the face is lost, so a
  * window never mixes two tracks.
  */
-import type { Point } from '../pipeline/types';
+import type { Affine2x3, Point } from '../pipeline/types';
 
 export const WINDOW_LENGTH = 8;
 
@@ -12,6 +12,8 @@ export interface WindowFrame {
   timestampMs: number;
   /** 128x128 grayscale aligned crop */
   crop: Uint8Array;
+  /** The alignment (video px -> crop px) the crop was cut with */
+  alignment: Affine2x3;
   /** 68 points in crop pixels */
   landmarks: Point[];
 }

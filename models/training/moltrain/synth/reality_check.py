@@ -90,17 +90,19 @@ def expression_state(ldm_crop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return brow, mouth, state
 
 
-WINDOW_ALIGNMENTS = ("frame", "first")
+WINDOW_ALIGNMENTS = ("frame", "first", "last")
 
 
 def window_clips(gray: np.ndarray, alignments: Sequence[Sequence[float]], stride: int, window_alignment: str) -> tuple[np.ndarray, list[np.ndarray]]:
     """Start frames and 8-crop clips of every window starting at 0, stride, 2*stride...: each frame cut with its own
-    alignment ("frame", the live window) or with the window's first frame's ("first", the event clip)."""
+    alignment ("frame"), with the window's first frame's ("first", as the app cuts an event clip in its onset's) or
+    with its newest frame's ("last", as the app's live window)."""
     if window_alignment not in WINDOW_ALIGNMENTS:
         raise RealityCheckError(f"window alignment must be one of {WINDOW_ALIGNMENTS}, got {window_alignment!r}")
     starts = np.arange(0, len(gray) - 7, stride)
     own = [warp_crop(g, a) for g, a in zip(gray, alignments)] if window_alignment == "frame" else None
-    clips = [np.stack(own[s:s + 8]) if own is not None else np.stack([warp_crop(gray[i], alignments[s]) for i in range(s, s + 8)])
+    ref = 0 if window_alignment == "first" else 7
+    clips = [np.stack(own[s:s + 8]) if own is not None else np.stack([warp_crop(gray[i], alignments[s + ref]) for i in range(s, s + 8)])
              for s in starts]
     return starts, clips
 
