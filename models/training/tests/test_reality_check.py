@@ -31,17 +31,21 @@ def test_expression_state_marks_raised_brows_and_open_mouth():
     assert state.tolist() == [0] * 7 + [2, 2, 1]
 
 
-def test_window_clips_cut_each_window_in_its_first_frames_alignment_on_request():
+def test_window_clips_cut_each_window_in_one_alignment_on_request():
     yy, xx = np.mgrid[0:120, 0:160].astype(np.float32)
     still = 128 + 60 * np.sin(xx / 5) * np.cos(yy / 7)
     gray = np.stack([still] * 12)  # a still face...
     # ...whose alignment drifts 0.5 px a frame, as it does when the tracker's points follow an expression
     aligns = [[0.9, 0.0, -10 + 0.5 * i, 0.0, 0.9, -5.0] for i in range(12)]
-    starts, first = window_clips(gray, aligns, 4, "first")
-    assert list(starts) == [0, 4]
-    for clip in first:
-        assert clip.shape == (8, 128, 128) and all(np.array_equal(c, clip[0]) for c in clip)  # no motion at all
+    for mode in ("first", "last"):
+        starts, clips = window_clips(gray, aligns, 4, mode)
+        assert list(starts) == [0, 4]
+        for clip in clips:
+            assert clip.shape == (8, 128, 128) and all(np.array_equal(c, clip[0]) for c in clip)  # no motion at all
     _, own = window_clips(gray, aligns, 4, "frame")
+    _, first = window_clips(gray, aligns, 4, "first")
+    _, last = window_clips(gray, aligns, 4, "last")
+    assert np.array_equal(first[0][5], own[0][0]) and np.array_equal(last[0][0], own[0][7])  # the reference frames
     assert np.abs(own[0][7].astype(int) - own[0][0].astype(int)).max() > 20  # the drift shows as motion
     with pytest.raises(RealityCheckError, match="window alignment"):
-        window_clips(gray, aligns, 4, "last")
+        window_clips(gray, aligns, 4, "middle")
