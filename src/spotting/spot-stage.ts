@@ -1,6 +1,6 @@
 /**
  * The spotting stage of the pipeline: each FrameResult (tracking's 68 crop-space landmarks, MOL's flow when the
- * model ran) goes into a `Spotter`; each aligned crop goes into a `CropRing`. When a micro interval closes, MOL
+ * model ran on that frame and `useModelFlow` allows it) goes into a `Spotter`; each aligned crop goes into a `CropRing`. When a micro interval closes, MOL
  * classifies it the way it was trained: 8 frames resampled from onset to offset in the onset's alignment
  * (`eventClipCrops`), at most `maxClipsPerEvent` clips (a full 8-frame forward each), probabilities averaged,
  * "uncertain" below the confidence threshold. Macro, blink and head intervals are reported unclassified.
