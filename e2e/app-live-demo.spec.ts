@@ -63,7 +63,7 @@ async function download(page: Page, testId: string): Promise<string> {
   return (await readFile(await d.path())).toString('utf8');
 }
 
-test('the demo through the fake camera: every frame analysed, planted MEs on the timeline at their frames and classified, replay, exports', async ({ page, baseURL }) => {
+test('the demo through the fake camera: every frame analysed, planted MEs on the timeline at their frames with their classes, replay, exports', async ({ page, baseURL }) => {
   test.setTimeout(900_000);
   const watch = watchPage(page, new URL(baseURL!).origin);
   await page.goto('/?source=camera&frames=all');
