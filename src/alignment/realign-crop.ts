@@ -8,11 +8,11 @@
  * another class (a brow lowerer read as a smile). An event's clip and the live window are therefore each cut in
  * one alignment.
  *
- * Bilinear like warp.ts; outside the crop the nearest edge pixel is used (the shift is a few px, and a grey
- * band that comes and goes would itself be motion).
+ * The crop warp itself (warp.ts), with the nearest edge pixel outside the crop (the shift is a few px, and a
+ * grey band that comes and goes would itself be motion).
  */
 import type { Affine2x3 } from '../pipeline/types';
-import { invertAffine } from './warp';
+import { invertAffine, warpAffineGray } from './warp';
 
 /** One frame's crop and the alignment (video px -> crop px) it was cut with. */
 export interface AlignedCrop {
@@ -40,24 +40,7 @@ export function realignCrop(crop: Uint8Array, from: Affine2x3, to: Affine2x3, si
   if (crop.length !== size * size) throw new RealignCropError(`crop has ${crop.length} bytes, expected ${size}x${size}`);
   // The same alignment gives the crop back untouched (no resampling blur, no rounding).
   if (sameTransform(from, to)) return crop;
-  const inv = invertAffine(relativeAlignment(from, to));
-  const out = new Uint8Array(size * size);
-  const last = size - 1;
-  const at = (x: number, y: number): number => crop[Math.min(Math.max(y, 0), last) * size + Math.min(Math.max(x, 0), last)];
-  for (let v = 0, o = 0; v < size; v++) {
-    for (let u = 0; u < size; u++, o++) {
-      const x = inv[0] * u + inv[1] * v + inv[2];
-      const y = inv[3] * u + inv[4] * v + inv[5];
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const fx = x - x0;
-      const fy = y - y0;
-      const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
-      const bot = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
-      out[o] = Math.round(top * (1 - fy) + bot * fy);
-    }
-  }
-  return out;
+  return warpAffineGray(crop, size, size, relativeAlignment(from, to), size, 'edge');
 }
 
 /** Every frame's crop moved into the one alignment `to` (crops already in it come back untouched). */

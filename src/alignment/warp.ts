@@ -23,11 +23,16 @@ export function invertAffine(m: Affine2x3): Affine2x3 {
   return [a, b, -(a * m[2] + b * m[5]), c, d, -(c * m[2] + d * m[5])];
 }
 
-/** Warps `gray` (width x height) through `m` (source px -> destination px) into size x size uint8. */
-export function warpAffineGray(gray: Float32Array, width: number, height: number, m: Affine2x3, size: number, border: number): Uint8Array {
+/**
+ * Warps `gray` (width x height) through `m` (source px -> destination px) into size x size uint8. Outside the
+ * source: the constant `border`, or with 'edge' the nearest edge pixel (re-aligning a crop, realign-crop.ts).
+ */
+export function warpAffineGray(gray: ArrayLike<number>, width: number, height: number, m: Affine2x3, size: number, border: number | 'edge'): Uint8Array {
   const inv = invertAffine(m);
   const out = new Uint8Array(size * size);
-  const at = (x: number, y: number): number => (x >= 0 && y >= 0 && x < width && y < height ? gray[y * width + x] : border);
+  const at = border === 'edge'
+    ? (x: number, y: number): number => gray[Math.min(Math.max(y, 0), height - 1) * width + Math.min(Math.max(x, 0), width - 1)]
+    : (x: number, y: number): number => (x >= 0 && y >= 0 && x < width && y < height ? gray[y * width + x] : border);
   for (let v = 0, o = 0; v < size; v++) {
     for (let u = 0; u < size; u++, o++) {
       const x = inv[0] * u + inv[1] * v + inv[2];
