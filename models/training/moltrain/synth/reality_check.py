@@ -8,9 +8,10 @@ brows, open mouth).
         --checkpoint runs/shipped/stage3/final.pt --out ../mol/rt-synth-3cls/reality-cap12.json
 
 The aligned crops are rebuilt from the video with the app's per-frame alignment (`alignment` in frames.jsonl)
-by the same bilinear warp, grey conversion and border value as `src/alignment/warp.ts`. `--window-alignment first`
-instead cuts each window's 8 frames with its first frame's alignment, as the app cuts a spotted event's clip in its
-onset's (`src/spotting/event-clip.ts`): the per-frame alignment follows landmarks that an expression moves. Frames are labelled
+by the same bilinear warp, grey conversion and border value as `src/alignment/warp.ts`. `--window-alignment last`
+instead cuts each window's 8 frames with its newest frame's alignment, as the app's live window is cut, and
+`first` with its first frame's, as a spotted event's clip is cut in its onset's (`src/spotting/event-clip.ts`):
+the per-frame alignment follows landmarks that an expression moves. Frames are labelled
 from the app's own 68 landmarks, not by hand: "expressive" when the brows are raised or the mouth is open well
 beyond the video's median face (in inter-ocular units), "neutral" when both are near it, "between" otherwise.
 """
@@ -162,7 +163,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--stride", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--window-alignment", choices=WINDOW_ALIGNMENTS, default="frame",
-                    help="cut each window with every frame's own alignment (the live window) or its first frame's (the event clip)")
+                    help="cut each window with every frame's own alignment, its first frame's (as an event clip) "
+                         "or its newest frame's (as the app's live window)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
