@@ -12,7 +12,8 @@
 # class-contrastive sets with a fresh recognition head; the export then takes stage 3. LAST_STAGE=2 stops after
 # stage 2; LAST_STAGE=2b adds STEPS2B (1500) more medium-set steps with a cosine decay instead of stage 3;
 # LAST_STAGE=2e follows 2b with STEPS2E (1800) steps of full-distribution sets, 3 in 4 of them event clips (the
-# onset..offset frames the app classifies a spotted event on), with a cosine decay.
+# onset..offset frames the app classifies a spotted event on), with a cosine decay. LDM_HEAD_STEPS (below) ends
+# with a landmark-head-only stage.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
@@ -75,6 +76,19 @@ stage stage3 "$STEPS3" --data-module moltrain.synth.dataset:train_dataset_sets -
   --lr 1e-4 --schedule cosine $(init stage3 stage2)
 FINAL=stage3
 fi
+fi
+
+# LDM_HEAD_STEPS=N (the tenth session's run: 2400): N more steps that train the landmark head alone, on frozen
+# features and shape-warped clips (moltrain.ldm_head_tune); recognition and flow stay those of the stage before.
+if [ "${LDM_HEAD_STEPS:-0}" -gt 0 ]; then
+  if [ -f "$RUNS/ldm-head/final.pt" ]; then echo "stage ldm-head: done"
+  else
+    from=(--checkpoint "$RUNS/$FINAL/final.pt"); [ -f "$RUNS/ldm-head/last.pt" ] && from=(--resume "$RUNS/ldm-head/last.pt")
+    echo "stage ldm-head: $LDM_HEAD_STEPS steps"
+    $PY -m moltrain.ldm_head_tune "${from[@]}" --steps "$LDM_HEAD_STEPS" --batch 16 --lr 3e-4 --warmup 100 \
+      --seed "${SEED_LDM:-41}" --threads "$THREADS" --out "$RUNS/ldm-head"
+  fi
+  FINAL=ldm-head
 fi
 
 $PY -m moltrain.export --checkpoint "$RUNS/$FINAL/final.pt" --out ../mol/rt-synth-3cls --float16 --config rt \
