@@ -1,7 +1,7 @@
 """The model card's held-out metrics: landmark NME (outer inter-ocular) and flow end-point error."""
 import numpy as np
 
-from moltrain.synth.heldout import flow_epe, landmark_nme, markdown_table, outer_interocular
+from moltrain.synth.heldout import INNER_POINTS, flow_epe, landmark_nme, markdown_table, outer_interocular
 
 
 def test_landmark_nme_is_mean_point_error_over_outer_eye_corners():
@@ -13,6 +13,9 @@ def test_landmark_nme_is_mean_point_error_over_outer_eye_corners():
     assert outer_interocular(gt) == 50.0
     assert np.isclose(landmark_nme(pred, gt), 3.0 / 50.0)
     assert landmark_nme(gt, gt) == 0.0
+    pred[:17] = gt[:17] + 30.0                 # the jaw outline far off: the inner points' figure ignores it
+    assert np.isclose(landmark_nme(pred, gt, INNER_POINTS), 3.0 / 50.0)
+    assert landmark_nme(pred, gt) > 0.2
 
 
 def test_flow_epe_is_mean_vector_length():

@@ -41,6 +41,8 @@ from .faces import load_faces
 BANDS: tuple[tuple[float, float], ...] = ((0.3, 0.8), (0.8, 1.5), (1.5, 2.5))
 # A frame whose mean landmark error exceeds this fraction of the inter-ocular distance counts as a failure.
 NME_FAILURE = 0.10
+# iBUG-68 points 17..67 (brows, nose, eyes, mouth); 0..16 are the jaw outline, partly outside the 128 crop.
+INNER_POINTS = slice(17, 68)
 _STREAM = 3_000_017
 
 
@@ -49,9 +51,10 @@ def outer_interocular(ldm: np.ndarray) -> np.ndarray:
     return np.linalg.norm(ldm[..., 45, :] - ldm[..., 36, :], axis=-1)
 
 
-def landmark_nme(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Per-frame mean point-to-point error / outer inter-ocular distance; pred/target [..., 68, 2]."""
-    return np.linalg.norm(pred - target, axis=-1).mean(axis=-1) / outer_interocular(target)
+def landmark_nme(pred: np.ndarray, target: np.ndarray, points: slice = slice(None)) -> np.ndarray:
+    """Per-frame mean point-to-point error / outer inter-ocular distance; pred/target [..., 68, 2]. `points`
+    picks the points averaged (the normaliser is always the outer eye corners)."""
+    return np.linalg.norm(pred - target, axis=-1)[..., points].mean(axis=-1) / outer_interocular(target)
 
 
 def flow_epe(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -64,7 +67,7 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
                   batch: int = 8, class_bias: Optional[Sequence[float]] = None, placement: str = "window") -> dict:
     cfg = replace(SynthConfig(), micro_amplitude_px=band, morph_prob=0.0, placement=placement)
     ds = SynthClipDataset(faces, seed=seed, length=n, num_classes=num_classes, cfg=cfg)
-    y_true, y_pred, probs, epe, nme = [], [], [], [], []
+    y_true, y_pred, probs, epe, nme, nme_inner = [], [], [], [], [], []
     for start in range(0, n, batch):
         b = collate_clips([ds[i] for i in range(start, min(n, start + batch))])
         logits, flow, ldm = model(b["video"])
@@ -77,6 +80,7 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
         pred = ldm.numpy().transpose(0, 2, 1).reshape(ldm.shape[0], -1, 68, 2)
         gt = b["ldm"].numpy()[..., 1:].transpose(0, 2, 1).reshape(ldm.shape[0], -1, 68, 2)
         nme.append(landmark_nme(pred, gt).ravel())
+        nme_inner.append(landmark_nme(pred, gt, INNER_POINTS).ravel())
     p_all = np.concatenate(probs)
     raw = scores_from_confusion(confusion_matrix(y_true, y_pred, num_classes))
     sc = raw if class_bias is None else scores_from_confusion(
@@ -89,6 +93,7 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
         "mean_max_prob": float(p_all.max(1).mean()),
         "flow_epe_px": float(np.concatenate(epe).mean()),
         "landmark_nme": float(nme_all.mean()), "landmark_failure_rate": float((nme_all > NME_FAILURE).mean()),
+        "landmark_nme_inner": float(np.concatenate(nme_inner).mean()),
         # for fitting a class bias; evaluate_checkpoint takes them out of the report
         "_probs": p_all, "_labels": y_true,
     }
@@ -134,7 +139,8 @@ def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
                     "confusion": overall["confusion"],
                     "flow_epe_px": sum(r["flow_epe_px"] * r["clips"] for r in rows) / clips,
                     "landmark_nme": sum(r["landmark_nme"] * r["clips"] for r in rows) / clips,
-                    "landmark_failure_rate": sum(r["landmark_failure_rate"] * r["clips"] for r in rows) / clips},
+                    "landmark_failure_rate": sum(r["landmark_failure_rate"] * r["clips"] for r in rows) / clips,
+                    "landmark_nme_inner": sum(r["landmark_nme_inner"] * r["clips"] for r in rows) / clips},
     }
 
 
@@ -159,6 +165,7 @@ def model_json_metrics(report: dict) -> dict:
             "acc": round(o["acc"], 4), "uf1": round(o["uf1"], 4), "uar": round(o["uar"], 4),
             "flowEpePx": round(o["flow_epe_px"], 4), "landmarkNme": round(o["landmark_nme"], 4),
             "landmarkFailureRate": round(o["landmark_failure_rate"], 4),
+            **({"landmarkNmeInner": round(o["landmark_nme_inner"], 4)} if "landmark_nme_inner" in o else {}),
             "bands": [{"bandPx": r["band_px"], "uf1": round(r["uf1"], 4), "uar": round(r["uar"], 4)}
                       for r in report["bands"]]}
 
