@@ -49,3 +49,16 @@ def test_window_clips_cut_each_window_in_one_alignment_on_request():
     assert np.abs(own[0][7].astype(int) - own[0][0].astype(int)).max() > 20  # the drift shows as motion
     with pytest.raises(RealityCheckError, match="window alignment"):
         window_clips(gray, aligns, 4, "middle")
+
+
+def test_landmark_agreement_is_nme_against_the_tracker():
+    from moltrain.synth.reality_check import landmark_agreement
+    tracker = np.zeros((2, 68, 2))
+    tracker[:, 36], tracker[:, 45] = (40, 60), (90, 60)                 # inter-ocular 50
+    pred = tracker.copy()
+    pred[0] += (0.0, 1.0)                                               # window 0: every point 1 px off
+    pred[1, :17] += (5.0, 0.0)                                          # window 1: only the jaw, 5 px off
+    a = landmark_agreement(pred, tracker)
+    assert a["windows"] == 2
+    assert np.isclose(a["nme_mean"], (1 / 50 + 17 * 5 / 68 / 50) / 2)
+    assert np.isclose(a["nme_inner_mean"], (1 / 50 + 0) / 2)

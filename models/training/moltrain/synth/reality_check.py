@@ -11,7 +11,8 @@ The aligned crops are rebuilt from the video with the app's per-frame alignment 
 by the same bilinear warp, grey conversion and border value as `src/alignment/warp.ts`. `--window-alignment last`
 instead cuts each window's 8 frames with its newest frame's alignment, as the app's live window is cut, and
 `first` with its first frame's, as a spotted event's clip is cut in its onset's (`src/spotting/event-clip.ts`):
-the per-frame alignment follows landmarks that an expression moves. Frames are labelled
+the per-frame alignment follows landmarks that an expression moves. `landmarks_vs_tracker` compares MOL's
+landmarks of each window's newest frame with the app's own 68 points there (NME; not with `first`). Frames are labelled
 from the app's own 68 landmarks, not by hand: "expressive" when the brows are raised or the mouth is open well
 beyond the video's median face (in inter-ocular units), "neutral" when both are near it, "between" otherwise.
 """
@@ -109,13 +110,25 @@ def window_clips(gray: np.ndarray, alignments: Sequence[Sequence[float]], stride
 
 
 @torch.no_grad()
-def window_probabilities(model, clips: Sequence[np.ndarray], batch: int = 8) -> np.ndarray:
-    """Softmax of MOL on each 8-crop clip."""
-    probs = []
+def window_outputs(model, clips: Sequence[np.ndarray], batch: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """MOL on each 8-crop clip: the softmax [N, classes] and the landmarks of its newest frame [N, 68, 2]."""
+    probs, newest = [], []
     for i in range(0, len(clips), batch):
         x = np.stack([normalise_frames(c)[None] for c in clips[i:i + batch]]).astype(np.float32)
-        probs.append(torch.softmax(model(torch.from_numpy(x))[0], dim=1).numpy())
-    return np.concatenate(probs)
+        logits, _, ldm = model(torch.from_numpy(x))
+        probs.append(torch.softmax(logits, dim=1).numpy())
+        newest.append(ldm[..., -1].numpy().reshape(-1, 68, 2))
+    return np.concatenate(probs), np.concatenate(newest)
+
+
+def landmark_agreement(pred: np.ndarray, tracker: np.ndarray) -> dict:
+    """MOL's landmarks against the app's tracker (MediaPipe's mesh mapped to 68 points, the generator's label
+    source) on real frames: NME over all 68 points and over the 51 inner ones."""
+    from .heldout import INNER_POINTS, landmark_nme
+    nme = landmark_nme(pred, tracker)
+    inner = landmark_nme(pred, tracker, INNER_POINTS)
+    return {"windows": int(len(nme)), "nme_mean": float(nme.mean()), "nme_median": float(np.median(nme)),
+            "nme_inner_mean": float(inner.mean())}
 
 
 def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int, window_alignment: str = "frame") -> dict:
@@ -134,7 +147,7 @@ def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int
     model = build_model(MolConfig.from_dict(ck["config"]))
     model.load_state_dict(ck["model"])
     model.eval()
-    probs = window_probabilities(model, clips)
+    probs, newest_ldm = window_outputs(model, clips)
     ends = starts + 7
     classes = list(ck["classes"])
     # A window is labelled by its newest frame's state (the window is 8 frames, ~0.3 s).
@@ -147,7 +160,10 @@ def reality_check(video: Path, frames_jsonl: Path, checkpoint: Path, stride: int
             summary[name] = {"windows": int(sel.sum()),
                              "mean_probabilities": dict(zip(classes, map(float, p.mean(axis=0)))),
                              "argmax_share": dict(zip(classes, map(float, np.bincount(p.argmax(1), minlength=len(classes)) / sel.sum())))}
+    # The newest frame's crop is cut in its own alignment unless the window is cut in its first frame's.
+    agreement = (landmark_agreement(newest_ldm, ldm[ends]) if window_alignment != "first" else None)
     return {"video": video.name, "frames": len(rows), "stride": stride, "window_alignment": window_alignment,
+            "landmarks_vs_tracker": agreement,
             "checkpoint_step": int(ck["step"]),
             "classes": classes, "thresholds": {"expressive": EXPRESSIVE, "neutral_band": NEUTRAL_BAND},
             "summary": summary,
@@ -173,6 +189,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"{name:10s} windows={s['windows']:4d}  mean p: " +
               "  ".join(f"{k}={v:.3f}" for k, v in s["mean_probabilities"].items()) +
               "   argmax: " + "  ".join(f"{k}={v:.2f}" for k, v in s["argmax_share"].items()))
+    if report["landmarks_vs_tracker"]:
+        a = report["landmarks_vs_tracker"]
+        print(f"landmarks vs the app's tracker (newest frame): NME {100 * a['nme_mean']:.2f}% "
+              f"(median {100 * a['nme_median']:.2f}%, inner points {100 * a['nme_inner_mean']:.2f}%)")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report) + "\n")
