@@ -46,21 +46,16 @@ class HeadTuneError(ValueError):
     """Bad options or a start checkpoint this run cannot continue."""
 
 
-def _clip_landmarks(ldm: torch.Tensor) -> np.ndarray:
-    """[B,136,T] -> [B,T,68,2]."""
-    return ldm.numpy().transpose(0, 2, 1).reshape(ldm.shape[0], ldm.shape[2], 68, 2)
-
-
 @torch.no_grad()
 def val_nme(model, clips: Sequence[dict], batch: int = 16) -> float:
     """Mean per-frame NME (outer eye corners) of the predicted frames 1..T-1 over `clips`."""
-    from .synth.heldout import landmark_nme
+    from .synth.heldout import as_points, landmark_nme
     errs = []
     for start in range(0, len(clips), batch):
         b = collate_clips(clips[start:start + batch])
         n = b["video"].shape[0]
         pred = model.ldm_predictor(model.landmark_features(b["video"])).reshape(n, -1, 136).transpose(1, 2)
-        errs.append(landmark_nme(_clip_landmarks(pred), _clip_landmarks(b["ldm"][..., 1:])).ravel())
+        errs.append(landmark_nme(as_points(pred.numpy()), as_points(b["ldm"][..., 1:].numpy())).ravel())
     return float(np.concatenate(errs).mean())
 
 
@@ -145,7 +140,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     else:
         provenance, metrics = resume["provenance"], resume["metrics"]
         _truncate_log(log_path, step)
-    total_step0 = int(start["step"]) - (step if resume is not None else 0)
+    total_step0 = int(start["step"]) - step   # the start checkpoint's step count before this run
     warp_gen = torch.Generator().manual_seed(args.seed + _WARP_STREAM)
     if resume is not None:
         warp_gen.set_state(resume["warp_rng"])

@@ -78,13 +78,18 @@ class MOL(nn.Module):
         t = self.trace(x)
         return t.logits, t.flow, t.ldm
 
-    def landmark_features(self, x: torch.Tensor) -> torch.Tensor:
-        """The landmark head's input alone, f5c2 of every pair: x [B,1,8,128,128] -> [B*7,128,16,16]. Skips the
-        flow and recognition branches, so a landmark-head-only run (moltrain.ldm_head_tune) costs a third."""
+    def _stem(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x [B,1,8,128,128] (checked) -> (frames [B*8,1,128,128], stem features [B,8,128,16,16])."""
         check_clip(x, self.config.clip_length)
         b, _, n_frames = x.shape[:3]
         frames = x.transpose(1, 2).reshape(b * n_frames, 1, FRAME_SIZE, FRAME_SIZE)
-        stem = self.conv_stack(frames).reshape(b, n_frames, 128, FEAT_SIZE, FEAT_SIZE)
+        return frames, self.conv_stack(frames).reshape(b, n_frames, 128, FEAT_SIZE, FEAT_SIZE)
+
+    def landmark_features(self, x: torch.Tensor) -> torch.Tensor:
+        """The landmark head's input alone, f5c2 of every pair: x [B,1,8,128,128] -> [B*7,128,16,16]. Skips the
+        flow and recognition branches, so a landmark-head-only run (moltrain.ldm_head_tune) costs a third."""
+        _, stem = self._stem(x)
+        b, n_frames = stem.shape[:2]
         fcc2 = self.FCC_2(stem[:, 1:].reshape(b * (n_frames - 1), 128, FEAT_SIZE, FEAT_SIZE))
         edge2, _ = self.CCC_2(fcc2)
         return fcc2 + edge2
@@ -92,12 +97,9 @@ class MOL(nn.Module):
     def trace(self, x: torch.Tensor, knn_override: tuple[torch.Tensor, torch.Tensor] | None = None) -> MolTrace:
         """The forward pass, keeping its intermediates. `knn_override` = (knn1, knn2) [B,7,256,k] forces
         the neighbour sets (to tell a kNN near-tie flip from a real discrepancy)."""
-        check_clip(x, self.config.clip_length)
-        b, _, n_frames = x.shape[:3]
+        frames, stem = self._stem(x)
+        b, n_frames = stem.shape[:2]
         pairs = n_frames - 1
-        frames = x.transpose(1, 2).reshape(b * n_frames, 1, FRAME_SIZE, FRAME_SIZE)
-
-        stem = self.conv_stack(frames).reshape(b, n_frames, 128, FEAT_SIZE, FEAT_SIZE)
         first = stem[:, :pairs].reshape(b * pairs, 128, FEAT_SIZE, FEAT_SIZE)
         second = stem[:, 1:].reshape(b * pairs, 128, FEAT_SIZE, FEAT_SIZE)
 

@@ -51,6 +51,11 @@ def outer_interocular(ldm: np.ndarray) -> np.ndarray:
     return np.linalg.norm(ldm[..., 45, :] - ldm[..., 36, :], axis=-1)
 
 
+def as_points(ldm: np.ndarray) -> np.ndarray:
+    """Landmarks as the model and the clips carry them, [B, 136, T] (x0, y0, x1, ...), -> [B, T, 68, 2]."""
+    return ldm.transpose(0, 2, 1).reshape(ldm.shape[0], ldm.shape[2], 68, 2)
+
+
 def landmark_nme(pred: np.ndarray, target: np.ndarray, points: slice = slice(None)) -> np.ndarray:
     """Per-frame mean point-to-point error / outer inter-ocular distance; pred/target [..., 68, 2]. `points`
     picks the points averaged (the normaliser is always the outer eye corners)."""
@@ -76,9 +81,9 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
         y_pred += p.argmax(1).tolist()
         y_true += b["label"].tolist()
         epe.append(flow_epe(flow.numpy(), b["flow"].numpy()))
-        # The landmark head predicts frames 1..T-1 as [B, 136, T-1] (x0, y0, x1, ...).
-        pred = ldm.numpy().transpose(0, 2, 1).reshape(ldm.shape[0], -1, 68, 2)
-        gt = b["ldm"].numpy()[..., 1:].transpose(0, 2, 1).reshape(ldm.shape[0], -1, 68, 2)
+        # The landmark head predicts frames 1..T-1.
+        pred = as_points(ldm.numpy())
+        gt = as_points(b["ldm"].numpy()[..., 1:])
         nme.append(landmark_nme(pred, gt).ravel())
         nme_inner.append(landmark_nme(pred, gt, INNER_POINTS).ravel())
     p_all = np.concatenate(probs)
