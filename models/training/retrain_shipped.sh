@@ -12,8 +12,8 @@
 # class-contrastive sets with a fresh recognition head; the export then takes stage 3. LAST_STAGE=2 stops after
 # stage 2; LAST_STAGE=2b adds STEPS2B (1500) more medium-set steps with a cosine decay instead of stage 3;
 # LAST_STAGE=2e follows 2b with STEPS2E (1800) steps of full-distribution sets, 3 in 4 of them event clips (the
-# onset..offset frames the app classifies a spotted event on), with a cosine decay. LDM_HEAD_STEPS (below) ends
-# with a landmark-head-only stage.
+# onset..offset frames the app classifies a spotted event on), with a cosine decay. LDM_HEAD_STEPS and
+# MER_HEAD_STEPS (below) end with a landmark-head-only and a recognition-head-only stage.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
@@ -89,6 +89,20 @@ if [ "${LDM_HEAD_STEPS:-0}" -gt 0 ]; then
       --seed "${SEED_LDM:-41}" --threads "$THREADS" --out "$RUNS/ldm-head"
   fi
   FINAL=ldm-head
+fi
+
+# MER_HEAD_STEPS=N (the eleventh session's run: 1500): N more steps that train the recognition head alone, on
+# frozen features, with event spans off by up to 3 frames as the app's spotter leaves them
+# (moltrain.mer_head_tune); flow and landmarks stay those of the stage before.
+if [ "${MER_HEAD_STEPS:-0}" -gt 0 ]; then
+  if [ -f "$RUNS/mer-head/final.pt" ]; then echo "stage mer-head: done"
+  else
+    from=(--checkpoint "$RUNS/$FINAL/final.pt"); [ -f "$RUNS/mer-head/last.pt" ] && from=(--resume "$RUNS/mer-head/last.pt")
+    echo "stage mer-head: $MER_HEAD_STEPS steps"
+    $PY -m moltrain.mer_head_tune "${from[@]}" --steps "$MER_HEAD_STEPS" --batch 9 --lr 2e-4 --warmup 20 \
+      --span-jitter 3 --seed "${SEED_MER:-11}" --threads "$THREADS" --out "$RUNS/mer-head"
+  fi
+  FINAL=mer-head
 fi
 
 $PY -m moltrain.export --checkpoint "$RUNS/$FINAL/final.pt" --out ../mol/rt-synth-3cls --float16 --config rt \

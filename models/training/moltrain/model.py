@@ -94,31 +94,49 @@ class MOL(nn.Module):
         edge2, _ = self.CCC_2(fcc2)
         return fcc2 + edge2
 
+    def _f5c_pairs(self, stem: torch.Tensor, knn_override=None) -> tuple[torch.Tensor, ...]:
+        """Both F5C branches over the frame pairs: stem [B,8,128,16,16] -> (fcc1, edge1, idx1, fcc2, edge2,
+        idx2), each [B*7,...]; branch 1 sees each pair's first frame, branch 2 its second."""
+        b, n_frames = stem.shape[:2]
+        pairs = n_frames - 1
+        fcc1 = self.FCC_1(stem[:, :pairs].reshape(b * pairs, 128, FEAT_SIZE, FEAT_SIZE))
+        fcc2 = self.FCC_2(stem[:, 1:].reshape(b * pairs, 128, FEAT_SIZE, FEAT_SIZE))
+        k1 = k2 = None
+        if knn_override is not None:
+            k1, k2 = (k.reshape(b * pairs, *k.shape[2:]) for k in knn_override)
+        edge1, idx1 = self.CCC_1(fcc1, k1)
+        edge2, idx2 = self.CCC_2(fcc2, k2)
+        return fcc1, edge1, idx1, fcc2, edge2, idx2
+
+    @staticmethod
+    def _mer_input(f5c1: torch.Tensor, f5c2: torch.Tensor, b: int) -> torch.Tensor:
+        """The recognition head's input: the MER slots interleaved [F1(x0), F2(x1), F1(x1), F2(x2), ...] on the
+        last axis, [B,128,16,16,14]."""
+        pairs = f5c1.shape[0] // b
+        return torch.stack([f5c1.reshape(b, pairs, *f5c1.shape[1:]), f5c2.reshape(b, pairs, *f5c2.shape[1:])],
+                           dim=2).reshape(b, 2 * pairs, 128, FEAT_SIZE, FEAT_SIZE).permute(0, 2, 3, 4, 1)
+
+    def recognition_features(self, x: torch.Tensor) -> torch.Tensor:
+        """The recognition head's input alone: x [B,1,8,128,128] -> [B,128,16,16,14]. Skips the flow and
+        landmark branches, so a recognition-head-only run (moltrain.mer_head_tune) costs about half."""
+        _, stem = self._stem(x)
+        fcc1, edge1, _, fcc2, edge2, _ = self._f5c_pairs(stem)
+        return self._mer_input(fcc1 + edge1, fcc2 + edge2, stem.shape[0])
+
     def trace(self, x: torch.Tensor, knn_override: tuple[torch.Tensor, torch.Tensor] | None = None) -> MolTrace:
         """The forward pass, keeping its intermediates. `knn_override` = (knn1, knn2) [B,7,256,k] forces
         the neighbour sets (to tell a kNN near-tie flip from a real discrepancy)."""
         frames, stem = self._stem(x)
         b, n_frames = stem.shape[:2]
         pairs = n_frames - 1
-        first = stem[:, :pairs].reshape(b * pairs, 128, FEAT_SIZE, FEAT_SIZE)
-        second = stem[:, 1:].reshape(b * pairs, 128, FEAT_SIZE, FEAT_SIZE)
-
-        fcc1 = self.FCC_1(first)
-        fcc2 = self.FCC_2(second)
-        k1 = k2 = None
-        if knn_override is not None:
-            k1, k2 = (k.reshape(b * pairs, *k.shape[2:]) for k in knn_override)
-        edge1, idx1 = self.CCC_1(fcc1, k1)
-        edge2, idx2 = self.CCC_2(fcc2, k2)
+        fcc1, edge1, idx1, fcc2, edge2, idx2 = self._f5c_pairs(stem, knn_override)
         f5c1 = fcc1 + edge1
         f5c2 = fcc2 + edge2
 
         def per_pair(z: torch.Tensor) -> torch.Tensor:
             return z.reshape(b, pairs, *z.shape[1:])
 
-        # MER slots interleaved: [F1(x0), F2(x1), F1(x1), F2(x2), ...] on the last axis.
-        mer_input = torch.stack([per_pair(f5c1), per_pair(f5c2)], dim=2).reshape(
-            b, 2 * pairs, 128, FEAT_SIZE, FEAT_SIZE).permute(0, 2, 3, 4, 1)
+        mer_input = self._mer_input(f5c1, f5c2, b)
         logits = self.mer_3dcnn(mer_input)
 
         ldm = self.ldm_predictor(f5c2).reshape(b, pairs, 136).transpose(1, 2)

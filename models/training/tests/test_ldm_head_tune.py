@@ -2,12 +2,11 @@
 forward's own landmark path, and a run changes the landmark head and nothing else."""
 import json
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from moltrain.checkpoint import load_checkpoint, save_checkpoint
+from moltrain.checkpoint import load_checkpoint
 from moltrain.config import load_config
 from moltrain.data.shape_warp import random_shape_warp
 from moltrain.ldm_head_tune import HeadTuneError, main
@@ -80,31 +79,6 @@ def test_landmark_features_are_the_forward_landmark_path():
         _, _, ldm = model(x)
         short = model.ldm_predictor(model.landmark_features(x)).reshape(1, 7, 136).transpose(1, 2)
     assert torch.allclose(short, ldm, atol=1e-5)
-
-
-@pytest.fixture
-def faces_dir(tmp_path, face):
-    """A source cache with the astronaut as both a train and a val face (only for exercising the CLI)."""
-    d = tmp_path / "faces"
-    d.mkdir()
-    entries = []
-    for split in ("train", "val"):
-        np.savez(d / f"astro-{split}.npz", image=face.image, landmarks=face.landmarks)
-        entries.append({"face_id": f"astro-{split}", "identity": f"astro-{split}", "split": split})
-    (d / "faces.json").write_text(json.dumps({"faces": entries}))
-    return d
-
-
-@pytest.fixture
-def start_checkpoint(tmp_path):
-    torch.manual_seed(0)
-    cfg = load_config("rt", 3)
-    model = build_model(cfg)
-    from dataclasses import asdict
-    return save_checkpoint(tmp_path / "start.pt", {
-        "model": model.state_dict(), "config": asdict(cfg), "classes": ["surprise", "positive", "negative"],
-        "normalisation": {"kind": "frame-standardise", "eps": 1e-6}, "provenance": {"command": "test"},
-        "metrics": {}, "step": 5})
 
 
 def test_a_run_trains_the_landmark_head_only_and_resumes(tmp_path, faces_dir, start_checkpoint, capsys):

@@ -28,13 +28,14 @@ def test_indices_follow_the_apps_resampling():
         event_clip_indices(100, 119, 8, clip=2)
 
 
-def test_event_clip_spans_the_expression_within_the_spotting_error(face):
+@pytest.mark.parametrize("jit", [1, 3])   # the earlier stages' spotting error, and the recognition head's
+def test_event_clip_spans_the_expression_within_the_spotting_error(face, jit):
+    cfg = replace(EVENT, span_jitter_frames=jit)
     for index in range(12):
-        clip = generate_clip(21, index, [face], EVENT, kind="micro")
+        clip = generate_clip(21, index, [face], cfg, kind="micro")
         cam = np.asarray(clip.meta["camera_frames"])
         assert np.all(np.diff(cam) >= 0)
         ev = clip.expression.profile.in_frames(clip.fps)
-        jit = EVENT.span_jitter_frames
         assert np.floor(ev["onset"]) - jit <= cam[0] <= np.floor(ev["onset"]) + jit
         # An event shorter than the clip (its frames repeat) ends on the spotted offset; a longer one's clip
         # ends inside it (a stride clip).

@@ -69,8 +69,10 @@ def flow_epe(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: int, seed: int,
-                  batch: int = 8, class_bias: Optional[Sequence[float]] = None, placement: str = "window") -> dict:
-    cfg = replace(SynthConfig(), micro_amplitude_px=band, morph_prob=0.0, placement=placement)
+                  batch: int = 8, class_bias: Optional[Sequence[float]] = None, placement: str = "window",
+                  span_jitter: int = 1) -> dict:
+    cfg = replace(SynthConfig(), micro_amplitude_px=band, morph_prob=0.0, placement=placement,
+                  span_jitter_frames=span_jitter)
     ds = SynthClipDataset(faces, seed=seed, length=n, num_classes=num_classes, cfg=cfg)
     y_true, y_pred, probs, epe, nme, nme_inner = [], [], [], [], [], []
     for start in range(0, n, batch):
@@ -106,7 +108,7 @@ def evaluate_band(model, faces, band: tuple[float, float], n: int, num_classes: 
 
 def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
                         bands: Sequence[tuple[float, float]] = BANDS, class_bias: Optional[Sequence[float]] = None,
-                        fit_bias: bool = False, placement: str = "window") -> dict:
+                        fit_bias: bool = False, placement: str = "window", span_jitter: int = 1) -> dict:
     """The report; with `class_bias`, figures after those offsets (and `raw` without); with `fit_bias` (val
     only), the offsets fitted on these clips are added as `class_bias_fit`."""
     if fit_bias and split != "val":
@@ -118,7 +120,7 @@ def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
     faces = load_faces(BUILT_FACES, (split,))
     classes = list(ck["classes"])
     rows = [evaluate_band(model, faces, band, per_band, len(classes), seed + _STREAM * (k + 1), class_bias=class_bias,
-                          placement=placement)
+                          placement=placement, span_jitter=span_jitter)
             for k, band in enumerate(bands)]
     probs = np.concatenate([r.pop("_probs") for r in rows])
     labels = [y for r in rows for y in r.pop("_labels")]
@@ -139,6 +141,7 @@ def evaluate_checkpoint(path: Path, split: str, per_band: int, seed: int,
     return {
         "checkpoint_step": int(ck["step"]), "classes": classes, "split": split,
         "identities": sorted({f.identity for f in faces}), "seed": seed, "placement": placement,
+        **({"span_jitter_frames": span_jitter} if placement == "event" else {}),
         "bands": rows, **extra,
         "overall": {"clips": clips, "acc": overall["acc"], "uf1": overall["uf1"], "uar": overall["uar"],
                     "confusion": overall["confusion"],
@@ -226,7 +229,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--class-bias-from", type=Path, help="apply the classBias stored in this model.json")
     ap.add_argument("--placement", default="window", choices=("window", "event"),
                     help="window: the expression anywhere in 8 consecutive frames; event: the 8 frames the app "
-                    "classifies a spotted event on (onset..offset resampled, spotting off by up to a frame)")
+                    "classifies a spotted event on (onset..offset resampled, spotting off by up to --span-jitter frames)")
+    ap.add_argument("--span-jitter", type=int, default=1, help="event placement: the spotted onset and offset "
+                    "each off the true ones by up to this many frames (the app's spotter is often 2-3 early)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     bias = None
@@ -234,7 +239,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         classes = load_start(args.checkpoint)["classes"]
         bias = read_class_bias(args.class_bias_from, classes)
     report = evaluate_checkpoint(args.checkpoint, args.split, args.per_band, args.seed, class_bias=bias,
-                                 fit_bias=args.fit_class_bias, placement=args.placement)
+                                 fit_bias=args.fit_class_bias, placement=args.placement,
+                                 span_jitter=args.span_jitter)
     print(markdown_table(report))
     print("confusion (rows true, cols predicted; " + ", ".join(report["classes"]) + "):", report["overall"]["confusion"])
     if "raw" in report:
