@@ -6,8 +6,9 @@
         --span-jitter 3 --out runs/mer-head --seed 11
 
 Why: the app classifies a spotted event on its onset..offset frames resampled to 8 (src/spotting/resample.ts),
-and its spotter often puts the onset 2-3 frames early. The stages before trained on spans off by at most one
-frame, and an onset 3 frames early turns the demo's positive and surprise into negative. Everything but
+and on the planted test videos its spotted spans are off by up to 2 frames (onsets mostly one late, offsets one
+or two early). The stages before trained on spans off by at most one frame, and an onset 3 frames early turned
+the demo's positive and surprise into negative. Everything but
 `mer_3dcnn` stays frozen, so flow and landmarks are bit-for-bit those of the start checkpoint. Each step renders
 `--batch` clips in class-contrastive sets (`synth.dataset.SynthClipSetDataset`: one clip per class on the same
 face, timing and nuisances), `--event-fraction` of the sets as event clips and the rest as sliding windows,

@@ -212,6 +212,16 @@ def train_dataset_sets_events(num_classes: int = 3, seed: int = 0) -> SynthClipS
     return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, event_fraction=0.75)
 
 
+def train_dataset_sets_events_wide(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
+    """`train_dataset_sets_events` with the spotted onset and offset each off by up to 3 frames instead of 1 (the
+    app's spotter leaves spans off by up to 2 on the planted test videos)."""
+    faces = load_faces(BUILT_FACES, ("train",))
+    ds = SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes,
+                             cfg=replace(SynthConfig(), span_jitter_frames=3), event_fraction=0.75)
+    ds.provenance["spanJitterFrames"] = 3
+    return ds
+
+
 def train_dataset_sets_easy(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
     """Curriculum stage 1 (`CURRICULUM['easy']`) in class-contrastive sets."""
     faces = load_faces(BUILT_FACES, ("train",))
