@@ -21,6 +21,7 @@ import torch
 
 from .checkpoint import load_checkpoint, load_start, restore_rng, rng_state, save_checkpoint
 from .config import MolConfig
+from .data.clip import collate_clips
 from .model import build_model
 from .train import _truncate_log, git_commit, seed_everything
 
@@ -75,7 +76,7 @@ def build_parser(prog: str, description: str, spec: HeadSpec, batch: int, warmup
     return ap
 
 
-def lr_at(step: int, steps: int, lr: float, warmup: int) -> float:
+def warmup_cosine_lr(step: int, steps: int, lr: float, warmup: int) -> float:
     """Linear warm-up times a cosine decay to 0 (the tenth session's landmark-head schedule)."""
     return lr * min(1.0, (step + 1) / warmup if warmup else 1.0) * 0.5 * (1 + math.cos(math.pi * step / steps))
 
@@ -146,10 +147,9 @@ def run(spec: HeadSpec, args: argparse.Namespace, command: str) -> int:
                 "step": total_step0 + step, "step_in_run": step, "rng": rng_state(), "warp_rng": aug_gen.get_state(),
                 "train": {spec.key: {**options, **spec.describe(args)}}}
 
-    from .data.clip import collate_clips
     t0, recent = time.monotonic(), []
     while step < args.steps:
-        lr = lr_at(step, args.steps, args.lr, args.warmup)
+        lr = warmup_cosine_lr(step, args.steps, args.lr, args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
         b = collate_clips([train_set[i] for i in range(step * args.batch, (step + 1) * args.batch)])
