@@ -76,6 +76,14 @@ def build_parser(prog: str, description: str, spec: HeadSpec, batch: int, warmup
     return ap
 
 
+def cli_main(spec: HeadSpec, module: str, description: str, argv: Optional[Sequence[str]], **defaults) -> int:
+    """A head-only stage's command line: `python3 -m <module>` with the shared options at `defaults` (batch,
+    warmup, lr, val_clips) and the spec's own, run and recorded as typed."""
+    args = build_parser(f"python3 -m {module}", description, spec, **defaults).parse_args(argv)
+    command = f"python3 -m {module} " + " ".join(sys.argv[1:] if argv is None else argv)
+    return run(spec, args, command)
+
+
 def warmup_cosine_lr(step: int, steps: int, lr: float, warmup: int) -> float:
     """Linear warm-up times a cosine decay to 0 (the tenth session's landmark-head schedule)."""
     return lr * min(1.0, (step + 1) / warmup if warmup else 1.0) * 0.5 * (1 + math.cos(math.pi * step / steps))

@@ -17,7 +17,6 @@ is moltrain/head_tune.py's.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from typing import Optional, Sequence
 
@@ -27,7 +26,7 @@ import torch
 from .cli import run_cli
 from .data.clip import collate_clips
 from .data.shape_warp import random_shape_warp
-from .head_tune import HeadSpec, HeadTuneError, build_parser, run, val_stream
+from .head_tune import HeadSpec, HeadTuneError, cli_main, val_stream
 from .losses import landmark_loss
 
 VAL_CLIPS = 96
@@ -85,11 +84,8 @@ SPEC = HeadSpec(
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    ap = build_parser("python3 -m moltrain.ldm_head_tune", __doc__.split("\n\n")[0], SPEC, batch=16, warmup=50,
-                      lr=3e-4, val_clips=VAL_CLIPS)
-    args = ap.parse_args(argv)
-    command = "python3 -m moltrain.ldm_head_tune " + " ".join(sys.argv[1:] if argv is None else argv)
-    return run(SPEC, args, command)
+    return cli_main(SPEC, "moltrain.ldm_head_tune", __doc__.split("\n\n")[0], argv, batch=16, warmup=50, lr=3e-4,
+                    val_clips=VAL_CLIPS)
 
 
 if __name__ == "__main__":

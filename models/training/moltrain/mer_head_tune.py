@@ -22,7 +22,6 @@ training every weight on such clips instead (synth.dataset.train_dataset_sets_ev
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from typing import Optional, Sequence
 
@@ -31,7 +30,7 @@ import torch.nn.functional as F
 
 from .cli import run_cli
 from .data.clip import collate_clips
-from .head_tune import HeadSpec, HeadTuneError, build_parser, run, val_stream
+from .head_tune import HeadSpec, HeadTuneError, cli_main, val_stream
 from .metrics import confusion_matrix, scores_from_confusion
 
 VAL_CLIPS = 150
@@ -96,11 +95,8 @@ SPEC = HeadSpec(
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    ap = build_parser("python3 -m moltrain.mer_head_tune", __doc__.split("\n\n")[0], SPEC, batch=9, warmup=20,
-                      lr=2e-4, val_clips=VAL_CLIPS)
-    args = ap.parse_args(argv)
-    command = "python3 -m moltrain.mer_head_tune " + " ".join(sys.argv[1:] if argv is None else argv)
-    return run(SPEC, args, command)
+    return cli_main(SPEC, "moltrain.mer_head_tune", __doc__.split("\n\n")[0], argv, batch=9, warmup=20, lr=2e-4,
+                    val_clips=VAL_CLIPS)
 
 
 if __name__ == "__main__":

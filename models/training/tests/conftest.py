@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from moltrain.checkpoint import save_checkpoint
+from moltrain.checkpoint import load_checkpoint, save_checkpoint
 from moltrain.config import load_config
 from moltrain.model import build_model
 from moltrain.synth.faces import Face
@@ -50,3 +50,17 @@ def start_checkpoint(tmp_path):
         "model": model.state_dict(), "config": asdict(cfg), "classes": ["surprise", "positive", "negative"],
         "normalisation": {"kind": "frame-standardise", "eps": 1e-6}, "provenance": {"command": "test"},
         "metrics": {}, "step": 5})
+
+
+def run_then_resume(main, start_checkpoint: Path, common: list[str], out: Path):
+    """Runs a head-only CLI (`main`) from `start_checkpoint` with `common` options writing to `out`, then resumes
+    the finished run and checks it gives the same weights back. Returns (start, final, the names of the weights
+    the run changed, the log rows)."""
+    assert main(["--checkpoint", str(start_checkpoint), *common, "--ckpt-every", "1"]) == 0
+    start, final = load_checkpoint(start_checkpoint), load_checkpoint(out / "final.pt")
+    changed = {k for k, v in final["model"].items() if not torch.equal(v, start["model"][k])}
+    rows = [json.loads(ln) for ln in (out / "log.jsonl").read_text().splitlines()]
+    assert main(["--resume", str(out / "last.pt"), *common]) == 0
+    again = load_checkpoint(out / "final.pt")
+    assert all(torch.equal(v, final["model"][k]) for k, v in again["model"].items())
+    return start, final, changed, rows

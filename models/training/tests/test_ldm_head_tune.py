@@ -1,16 +1,15 @@
 """Landmark-head-only training: the shape warp keeps image and landmarks together, the feature shortcut is the
 forward's own landmark path, and a run changes the landmark head and nothing else."""
-import json
-
 import pytest
 import torch
 import torch.nn.functional as F
 
-from moltrain.checkpoint import load_checkpoint
 from moltrain.config import load_config
 from moltrain.data.shape_warp import random_shape_warp
 from moltrain.ldm_head_tune import HeadTuneError, main
 from moltrain.model import build_model
+
+from conftest import run_then_resume
 
 
 def smooth_image(seed: int, size: int = 128) -> torch.Tensor:
@@ -85,19 +84,14 @@ def test_a_run_trains_the_landmark_head_only_and_resumes(tmp_path, faces_dir, st
     out = tmp_path / "run"
     common = ["--steps", "2", "--batch", "1", "--val-clips", "1", "--faces", str(faces_dir), "--out", str(out),
               "--warmup", "1", "--threads", "1"]
-    assert main(["--checkpoint", str(start_checkpoint), *common, "--ckpt-every", "1"]) == 0
-    start, final = load_checkpoint(start_checkpoint), load_checkpoint(out / "final.pt")
-    changed = {k for k, v in final["model"].items() if not torch.equal(v, start["model"][k])}
+    # A finished run resumed gives the same weights back (run_then_resume checks it).
+    start, final, changed, rows = run_then_resume(main, start_checkpoint, common, out)
     assert changed and all(k.startswith("ldm_predictor.") for k in changed)
     assert final["step"] == 7 and final["classes"] == start["classes"]
     assert "ldm_head_tune" in final["provenance"]["command"] and "val_nme_end" in final["metrics"]["head_tune"]
-    rows = [json.loads(ln) for ln in (out / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [1, 2]
 
-    # A finished run resumed gives the same weights back; a different run's options are refused.
-    assert main(["--resume", str(out / "last.pt"), *common]) == 0
-    again = load_checkpoint(out / "final.pt")
-    assert all(torch.equal(v, final["model"][k]) for k, v in again["model"].items())
+    # A different run's options are refused.
     with pytest.raises(HeadTuneError, match="resume it with the same"):
         main(["--resume", str(out / "last.pt"), "--steps", "3", *common[2:]])
     with pytest.raises(HeadTuneError, match="not a landmark-head run"):

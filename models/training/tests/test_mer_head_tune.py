@@ -1,14 +1,13 @@
 """Recognition-head-only training: the feature shortcut is the forward's own recognition path, and a run changes
 the recognition head and nothing else."""
-import json
-
 import pytest
 import torch
 
-from moltrain.checkpoint import load_checkpoint
 from moltrain.config import load_config
 from moltrain.mer_head_tune import HeadTuneError, main
 from moltrain.model import build_model
+
+from conftest import run_then_resume
 
 
 def test_recognition_features_are_the_forward_recognition_path():
@@ -27,19 +26,12 @@ def test_a_run_trains_the_recognition_head_only_and_resumes(tmp_path, faces_dir,
     out = tmp_path / "run"
     common = ["--steps", "2", "--batch", "3", "--val-clips", "2", "--faces", str(faces_dir), "--out", str(out),
               "--warmup", "1", "--threads", "1", "--span-jitter", "3"]
-    assert main(["--checkpoint", str(start_checkpoint), *common, "--ckpt-every", "1"]) == 0
-    start, final = load_checkpoint(start_checkpoint), load_checkpoint(out / "final.pt")
-    changed = {k for k, v in final["model"].items() if not torch.equal(v, start["model"][k])}
+    start, final, changed, rows = run_then_resume(main, start_checkpoint, common, out)
     assert changed and all(k.startswith("mer_3dcnn.") for k in changed)
     assert final["step"] == 7 and final["train"]["mer_head_tune"]["span_jitter_frames"] == 3
     assert "mer_head_tune" in final["provenance"]["command"]
     assert final["provenance"]["data"]["classSets"] and "val_uf1_end" in final["metrics"]["mer_head_tune"]
-    rows = [json.loads(ln) for ln in (out / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [1, 2]
-
-    assert main(["--resume", str(out / "last.pt"), *common]) == 0
-    again = load_checkpoint(out / "final.pt")
-    assert all(torch.equal(v, final["model"][k]) for k, v in again["model"].items())
     with pytest.raises(HeadTuneError, match="not a recognition-head run"):
         main(["--resume", str(start_checkpoint), *common])
 

@@ -204,22 +204,23 @@ def train_dataset_sets(num_classes: int = 3, seed: int = 0) -> SynthClipSetDatas
     return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes)
 
 
+def _event_sets(num_classes: int, seed: int, span_jitter: int) -> SynthClipSetDataset:
+    faces = load_faces(BUILT_FACES, ("train",))
+    return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes,
+                               cfg=replace(SynthConfig(), span_jitter_frames=span_jitter), event_fraction=0.75)
+
+
 def train_dataset_sets_events(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
     """The full micro distribution in class-contrastive sets, 3 sets in 4 as event clips (the onset..offset
-    frames the app classifies a spotted event on) and 1 in 4 with the expression anywhere in the window (the
-    live emotion panel's sliding window)."""
-    faces = load_faces(BUILT_FACES, ("train",))
-    return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes, event_fraction=0.75)
+    frames the app classifies a spotted event on, the spotted onset and offset each off by up to a frame) and 1
+    in 4 with the expression anywhere in the window (the live emotion panel's sliding window)."""
+    return _event_sets(num_classes, seed, span_jitter=1)
 
 
 def train_dataset_sets_events_wide(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
     """`train_dataset_sets_events` with the spotted onset and offset each off by up to 3 frames instead of 1 (the
-    app's spotter leaves spans off by up to 2 on the planted test videos)."""
-    faces = load_faces(BUILT_FACES, ("train",))
-    ds = SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes,
-                             cfg=replace(SynthConfig(), span_jitter_frames=3), event_fraction=0.75)
-    ds.provenance["spanJitterFrames"] = 3
-    return ds
+    app's spotter leaves spans off by up to 2 on the planted test videos). The provenance's config records it."""
+    return _event_sets(num_classes, seed, span_jitter=3)
 
 
 def train_dataset_sets_easy(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:

@@ -231,7 +231,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="window: the expression anywhere in 8 consecutive frames; event: the 8 frames the app "
                     "classifies a spotted event on (onset..offset resampled, spotting off by up to --span-jitter frames)")
     ap.add_argument("--span-jitter", type=int, default=1, help="event placement: the spotted onset and offset "
-                    "each off the true ones by up to this many frames (the app's spotter is often 2-3 early)")
+                    "each off the true ones by up to this many frames (on the planted test videos the app's spotted spans are off by up to 2)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     bias = None
