@@ -11,6 +11,7 @@ import torch
 
 from ..data.classes import FIVE_CLASSES, THREE_CLASSES
 from ..data.clip import normalise_frames
+from ..data.shape_warp import draw_shape_warp
 from . import facs
 from .clip import Clip, SynthConfig, SynthError, _draw_head, clip_identity, generate_clip, generate_clip_set
 from .faces import Face, load_faces
@@ -97,15 +98,24 @@ class SynthClipSetDataset(SynthClipDataset):
     whole sets, so every batch asks the head which motion it saw, never which face: appearance carries no
     class information inside a batch. Item i's label is i % g; the emotion of each class is drawn per set.
     With `event_fraction` > 0 that share of the sets are event clips (SynthConfig.placement "event": what the
-    app classifies for a spotted event), the others keep `cfg`'s placement."""
+    app classifies for a spotted event), the others keep `cfg`'s placement. With `shape_warp` > 0, that share
+    (`shape_warp_fraction`) of the sets is reshaped by one random face-shape warp of that strength
+    (data/shape_warp.py), video, flow and landmarks alike, so the set's clips still share one face."""
 
     def __init__(self, faces: Sequence[Face], seed: int, length: int, num_classes: int = 3,
-                 cfg: SynthConfig = SynthConfig(), macro_fraction: float = 0.0, event_fraction: float = 0.0) -> None:
+                 cfg: SynthConfig = SynthConfig(), macro_fraction: float = 0.0, event_fraction: float = 0.0,
+                 shape_warp: float = 0.0, shape_warp_fraction: float = 1.0) -> None:
         super().__init__(faces, seed, length, num_classes, cfg, macro_fraction)
         self.group_size = len(self.class_emotions)
         self.length = self.length - self.length % self.group_size
         self.event_fraction = float(event_fraction)
+        if shape_warp < 0 or not 0.0 <= shape_warp_fraction <= 1.0:
+            raise SynthError(f"shape warp {shape_warp} must be >= 0 and its fraction {shape_warp_fraction} in 0..1")
+        self.shape_warp = float(shape_warp)
+        self.shape_warp_fraction = float(shape_warp_fraction) if shape_warp > 0 else 0.0
         self.provenance.update(length=self.length, classSets=True, eventFraction=self.event_fraction)
+        if self.shape_warp > 0:
+            self.provenance.update(shapeWarp=self.shape_warp, shapeWarpFraction=self.shape_warp_fraction)
         self._last: tuple[int, list[Clip]] | None = None
 
     def _set_plan(self, j: int) -> tuple[list[str], str]:
@@ -139,8 +149,29 @@ class SynthClipSetDataset(SynthClipDataset):
         j, label = divmod(i, self.group_size)
         if self._last is None or self._last[0] != j:   # a batch asks for a whole set in a row: render it once
             emotions, kind = self._set_plan(j)
-            self._last = (j, generate_clip_set(self.seed, j, self.faces, emotions, self._set_cfg(j), kind=kind))
+            clips = generate_clip_set(self.seed, j, self.faces, emotions, self._set_cfg(j), kind=kind)
+            self._last = (j, self._warp_set(j, clips))
         return clip_to_sample(self._last[1][label], label, f"synthset-{self.seed}-{i}")
+
+    def _warp_set(self, j: int, clips: list[Clip]) -> list[Clip]:
+        """One shape warp for the whole set (drawn from (seed, j)), or the clips as they are. The warped frames
+        are rounded back to 8 bits, as the app's crops are, before they are normalised."""
+        rng = np.random.default_rng([self.seed, int(j), 0x5A9E])
+        if self.shape_warp <= 0 or rng.random() >= self.shape_warp_fraction:
+            return clips
+        size = clips[0].frames.shape[-1]
+        warp = draw_shape_warp(1, size, torch.Generator().manual_seed(int(rng.integers(2 ** 62))), self.shape_warp)
+        out = []
+        for c in clips:
+            t = c.frames.shape[0]
+            frames = warp.video(torch.from_numpy(c.frames.astype(np.float32))[None, None])[0, 0].numpy()
+            flow = warp.flow(torch.from_numpy(c.flow.transpose(0, 2, 3, 1).copy())[None])[0].numpy()
+            ldm = warp.landmarks(torch.from_numpy(c.landmarks.reshape(t, 136).T.copy())[None])[0].numpy()
+            out.append(replace(c, frames=np.clip(np.rint(frames), 0, 255).astype(np.uint8),
+                               flow=np.ascontiguousarray(flow.transpose(0, 3, 1, 2)),
+                               landmarks=np.ascontiguousarray(ldm.T.reshape(t, 68, 2)),
+                               meta={**c.meta, "shape_warp": self.shape_warp}))
+        return out
 
 
 BUILT_FACES = Path(__file__).resolve().parents[2] / ".cache" / "sources" / "built"
@@ -204,10 +235,11 @@ def train_dataset_sets(num_classes: int = 3, seed: int = 0) -> SynthClipSetDatas
     return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes)
 
 
-def _event_sets(num_classes: int, seed: int, span_jitter: int) -> SynthClipSetDataset:
+def _event_sets(num_classes: int, seed: int, span_jitter: int, **warp: float) -> SynthClipSetDataset:
     faces = load_faces(BUILT_FACES, ("train",))
     return SynthClipSetDataset(faces, seed=seed, length=TRAIN_LENGTH, num_classes=num_classes,
-                               cfg=replace(SynthConfig(), span_jitter_frames=span_jitter), event_fraction=0.75)
+                               cfg=replace(SynthConfig(), span_jitter_frames=span_jitter), event_fraction=0.75,
+                               **warp)
 
 
 def train_dataset_sets_events(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
@@ -221,6 +253,13 @@ def train_dataset_sets_events_wide(num_classes: int = 3, seed: int = 0) -> Synth
     """`train_dataset_sets_events` with the spotted onset and offset each off by up to 3 frames instead of 1 (the
     app's spotter leaves spans off by up to 2 on the planted test videos). The provenance's config records it."""
     return _event_sets(num_classes, seed, span_jitter=3)
+
+
+def train_dataset_sets_events_wide_warped(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
+    """`train_dataset_sets_events_wide` with half of the sets reshaped by a random face-shape warp (strength 1,
+    data/shape_warp.py; flow and landmarks warped with the video), so the whole network, not only the landmark
+    head, sees face geometries beyond the 26 training identities."""
+    return _event_sets(num_classes, seed, span_jitter=3, shape_warp=1.0, shape_warp_fraction=0.5)
 
 
 def train_dataset_sets_easy(num_classes: int = 3, seed: int = 0) -> SynthClipSetDataset:
