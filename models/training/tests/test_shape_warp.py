@@ -2,13 +2,15 @@
 clip, and the set dataset warps whole sets so their clips still share one face."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 from moltrain.data.shape_warp import draw_shape_warp, random_shape_warp
-from moltrain.synth.clip import SynthConfig, generate_clip, generate_clip_set
+from moltrain.synth.clip import SynthConfig, SynthError, generate_clip
 from moltrain.synth.dataset import SynthClipSetDataset
 from moltrain.synth.sampling import bilinear
 from test_synth_generator import interior, photometric_errors
@@ -103,9 +105,9 @@ def test_warped_flow_explains_the_warped_frames(face, index):
     mask = np.zeros((128, 128), dtype=bool)
     mask[14:-14, 14:-14] = True     # the warp moves up to ~10 px of repeated edge into the crop
     raw_orig, orig = photometric_errors(clip, interior(), min_flow=0.25)
-    warped = type(clip)(**{**clip.__dict__, "frames": w_frames, "flow": w_flow})
+    warped = replace(clip, frames=w_frames, flow=w_flow)
     raw, err = photometric_errors(warped, mask, min_flow=0.25)
-    stale = type(clip)(**{**clip.__dict__, "frames": w_frames})
+    stale = replace(clip, frames=w_frames)
     _, stale_err = photometric_errors(stale, mask, min_flow=0.25)
     assert err < 0.5 * raw and err < 1.2 * orig / raw_orig * raw, (raw, err, raw_orig, orig)
     assert err < 0.9 * stale_err, (err, stale_err)
@@ -159,5 +161,5 @@ def test_set_dataset_warps_whole_sets_at_the_requested_share(face):
 
 
 def test_set_dataset_refuses_a_negative_warp(face):
-    with pytest.raises(Exception, match="shape warp"):
+    with pytest.raises(SynthError, match="shape warp"):
         SynthClipSetDataset([face], seed=1, length=3, shape_warp=-1.0)
