@@ -13,7 +13,8 @@
 # stage 2; LAST_STAGE=2b adds STEPS2B (1500) more medium-set steps with a cosine decay instead of stage 3;
 # LAST_STAGE=2e follows 2b with STEPS2E (1800) steps of full-distribution sets, 3 in 4 of them event clips (the
 # onset..offset frames the app classifies a spotted event on), with a cosine decay. LDM_HEAD_STEPS (below)
-# adds a landmark-head-only stage, and WIDE_STEPS then a stage on event clips with wider spotting errors.
+# adds a landmark-head-only stage, WIDE_STEPS then a stage on event clips with wider spotting errors, and
+# WARP_STEPS one more on those with face-shape warps.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
@@ -99,6 +100,17 @@ if [ "${WIDE_STEPS:-0}" -gt 0 ]; then
   stage wide "$WIDE_STEPS" --data-module moltrain.synth.dataset:train_dataset_sets_events_wide --seed "${SEED_WIDE:-13}" \
     --batch 9 --mer-dropout 0 --lr 1e-4 --head-lr-mult 2 --schedule cosine --warmup 20 "${wide_init[@]}"
   FINAL=wide
+fi
+
+# WARP_STEPS=N (the twelfth session's run: 1500): N more steps of every weight on those sets with half of them
+# reshaped by a random face-shape warp, flow and landmark targets warped with the frames
+# (train_dataset_sets_events_wide_warped, data/shape_warp.py), from the stage before.
+if [ "${WARP_STEPS:-0}" -gt 0 ]; then
+  warp_init=(); [ -f "$RUNS/warp/last.pt" ] || warp_init=(--init-from "$RUNS/$FINAL/final.pt")
+  stage warp "$WARP_STEPS" --data-module moltrain.synth.dataset:train_dataset_sets_events_wide_warped \
+    --seed "${SEED_WARP:-14}" --batch 9 --mer-dropout 0 --lr 1e-4 --head-lr-mult 2 --schedule cosine --warmup 20 \
+    "${warp_init[@]}"
+  FINAL=warp
 fi
 
 $PY -m moltrain.export --checkpoint "$RUNS/$FINAL/final.pt" --out ../mol/rt-synth-3cls --float16 --config rt \
