@@ -57,10 +57,14 @@ class ShapeWarp:
     def batch(self) -> int:
         return self.a.shape[0]
 
+    def _affine(self, points: torch.Tensor) -> torch.Tensor:
+        """T's similarity part, A (p - c) + c + shift, at points [B,N,2]."""
+        c = (self.size - 1) / 2
+        return torch.einsum("bij,bnj->bni", self.a, points - c) + c + self.shift[:, None]
+
     def forward_map(self, points: torch.Tensor) -> torch.Tensor:
         """T at points [B,N,2] -> [B,N,2]."""
-        c = (self.size - 1) / 2
-        return torch.einsum("bij,bnj->bni", self.a, points - c) + c + self.shift[:, None] + _sample(self.field, points)
+        return self._affine(points) + _sample(self.field, points)
 
     def inverse_map(self, points: torch.Tensor) -> torch.Tensor:
         """q with T(q) = p for points p [B,N,2] (fixed-point iteration on the field)."""
@@ -80,11 +84,8 @@ class ShapeWarp:
 
     def _source_of_pixels(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Every output pixel y [B,HW,2] and T(y), the field read at its own grid points rather than sampled."""
-        c = (self.size - 1) / 2
         y = self._pixels()
-        src = (torch.einsum("bij,bnj->bni", self.a, y - c) + c + self.shift[:, None]
-               + self.field.permute(0, 2, 3, 1).reshape(self.batch, -1, 2))
-        return y, src
+        return y, self._affine(y) + self.field.permute(0, 2, 3, 1).reshape(self.batch, -1, 2)
 
     def _resample(self, maps: torch.Tensor, src: torch.Tensor) -> torch.Tensor:
         """maps [B,K,C,H,H] read at src [B,HW,2] for every k -> [B,K,C,H,H]."""
